@@ -1,0 +1,36 @@
+package nixeval
+
+import "encoding/json"
+
+// Result is what one evaluation of a clan returns: every workspace with its
+// generated Terraform JSON, the machines with their tags, and the clan-wide
+// settings of the terranix service.
+type Result struct {
+	Workspaces map[string]Workspace `json:"workspaces"`
+	Machines   map[string]Machine   `json:"machines"`
+	// Settings are the clan-wide settings: the terranix service instance's
+	// infra-manager role settings, decoded by clan.ParseSettings.
+	Settings json.RawMessage `json:"settings"`
+	Warnings []string        `json:"warnings"`
+}
+
+// Workspace is one evaluated Terranix configuration.
+type Workspace struct {
+	Kind      string   `json:"kind"` // "shared" or "machine"
+	Machine   string   `json:"machine,omitempty"`
+	Tags      []string `json:"tags"`
+	DependsOn []string `json:"dependsOn"`
+	// Files are the user's files this workspace was built from, for messages.
+	Files []string `json:"files"`
+	// Settings are the per-machine terranix settings (targetHost output, install options...).
+	Settings map[string]any `json:"settings,omitempty"`
+	// Config is the Terraform JSON (Terranix's config.tf.json) before the
+	// tool adds backend and remote_state blocks.
+	Config json.RawMessage `json:"config"`
+}
+
+// Machine is a machine of the clan, with or without infrastructure.
+type Machine struct {
+	Tags    []string `json:"tags"`
+	Enabled bool     `json:"enabled"`
+}

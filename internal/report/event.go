@@ -1,0 +1,70 @@
+// Package report turns what happens during a run into output: a live
+// terminal view, plain prefixed lines for CI, a summary table and a JSON run
+// report. It is the last stage of the pipeline and imports none of the others.
+package report
+
+import "time"
+
+// Phase is the step a workspace is in.
+type Phase string
+
+const (
+	PhaseQueued  Phase = "queued"
+	PhaseLock    Phase = "lock"
+	PhaseInit    Phase = "init"
+	PhaseRefresh Phase = "refresh"
+	PhasePlan    Phase = "plan"
+	PhaseApply   Phase = "apply"
+	PhaseDestroy Phase = "destroy"
+	PhaseCommit  Phase = "commit"
+	PhaseInstall Phase = "install"
+	PhaseDone    Phase = "done"
+)
+
+// Event is one thing that happened to a workspace. Producers fill what they know.
+type Event struct {
+	Workspace string
+	Time      time.Time
+	Phase     Phase
+	// Done and Total count resources of the current phase (Total 0: unknown).
+	Done, Total int
+	// Message is a human line (a resource finished, a warning, a retry).
+	Message string
+}
+
+// Status is how a workspace ended.
+type Status string
+
+const (
+	StatusOK        Status = "ok"         // changes applied (or planned, for plan)
+	StatusNoChanges Status = "no changes" // tofu ran, nothing to do
+	StatusUnchanged Status = "unchanged"  // change detection: no tofu process started
+	StatusFailed    Status = "failed"
+	StatusSkipped   Status = "skipped" // a dependency failed or the run stopped
+)
+
+// Result is the outcome of one workspace in a run.
+type Result struct {
+	Workspace string        `json:"workspace"`
+	Status    Status        `json:"status"`
+	Add       int           `json:"add"`
+	Change    int           `json:"change"`
+	Destroy   int           `json:"destroy"`
+	Duration  time.Duration `json:"-"`
+	// SkippedBecause names the failed dependency (or "interrupted").
+	SkippedBecause string `json:"skipped_because,omitempty"`
+	Error          string `json:"error,omitempty"`
+	// LogPath is the full tofu output of this workspace for this run.
+	LogPath string `json:"log,omitempty"`
+	// ErrorTail holds the last error lines of the log, shown on failure.
+	ErrorTail []string `json:"-"`
+	// Outputs are the workspace's non-sensitive outputs after the run, when asked for.
+	Outputs map[string]any `json:"outputs,omitempty"`
+}
+
+// Sink receives events while a run goes on, and the results at its end.
+// Implementations are safe for concurrent use.
+type Sink interface {
+	Event(Event)
+	Finish(Result)
+}
