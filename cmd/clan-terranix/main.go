@@ -1,11 +1,10 @@
+// Command clan-terranix provisions a Clan's Terranix infrastructure.
 package main
 
 import (
-	_ "github.com/gofrs/flock"
-	_ "github.com/hashicorp/hcl/v2/hclsyntax"
-	_ "github.com/spf13/cobra"
-	_ "golang.org/x/term"
-	_ "golang.org/x/sync/errgroup"
+	"os"
+
+	"github.com/clan-terranix/clan-terranix/internal/cli"
 )
 
-func main() {}
+func main() { os.Exit(cli.Main()) }

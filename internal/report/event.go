@@ -10,6 +10,7 @@ type Phase string
 
 const (
 	PhaseQueued  Phase = "queued"
+	PhaseStart   Phase = "start" // the scheduler started the workspace's job
 	PhaseLock    Phase = "lock"
 	PhaseInit    Phase = "init"
 	PhaseRefresh Phase = "refresh"
@@ -30,6 +31,13 @@ type Event struct {
 	Done, Total int
 	// Message is a human line (a resource finished, a warning, a retry).
 	Message string
+	// Changes, when set, are the counts of a finished plan (tofu's change_summary).
+	Changes *Changes
+}
+
+// Changes counts resources to add, change and destroy.
+type Changes struct {
+	Add, Change, Destroy int
 }
 
 // Status is how a workspace ended.
@@ -43,6 +51,17 @@ const (
 	StatusSkipped   Status = "skipped" // a dependency failed or the run stopped
 )
 
+// Succeeded reports whether dependents of a workspace that ended so may run.
+func (s Status) Succeeded() bool {
+	return s == StatusOK || s == StatusNoChanges || s == StatusUnchanged
+}
+
+// SkippedBecause values other than the name of a failed workspace.
+const (
+	SkippedFailFast    = "fail-fast"   // another workspace failed under --fail-fast
+	SkippedInterrupted = "interrupted" // the run was cancelled (Ctrl-C)
+)
+
 // Result is the outcome of one workspace in a run.
 type Result struct {
 	Workspace string        `json:"workspace"`
@@ -51,6 +70,8 @@ type Result struct {
 	Change    int           `json:"change"`
 	Destroy   int           `json:"destroy"`
 	Duration  time.Duration `json:"-"`
+	// Started is when the job began (zero for a skipped workspace).
+	Started time.Time `json:"started,omitzero"`
 	// SkippedBecause names the failed dependency (or "interrupted").
 	SkippedBecause string `json:"skipped_because,omitempty"`
 	Error          string `json:"error,omitempty"`

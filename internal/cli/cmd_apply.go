@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/operation"
+)
+
+type applyOptions struct {
+	*GlobalOptions
+	Eval       EvalOptions
+	Run        RunFlags
+	Workspaces []string
+}
+
+var _ = register(newApplyCommand)
+
+func newApplyCommand(g *GlobalOptions) *cobra.Command {
+	opts := &applyOptions{GlobalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "apply [WORKSPACE...]",
+		Short: "Apply workspaces, their dependencies first, and commit their state",
+		Long: `Apply the named workspaces. The workspaces they depend on (explicit dependsOn and
+terraform_remote_state reads) are applied first, in order, unless --no-deps.
+After each apply the state is committed to git, even when the apply failed.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Workspaces = args
+			return runApply(cmd.Context(), opts)
+		},
+	}
+	addEvalFlags(cmd, &opts.Eval)
+	addRunFlags(cmd, &opts.Run, true)
+	return cmd
+}
+
+func runApply(ctx context.Context, opts *applyOptions) error {
+	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
+	if err != nil {
+		return err
+	}
+	selected, err := selection(lc, opts.Workspaces, &opts.Run, true)
+	if err != nil {
+		return err
+	}
+	_, err = operate(ctx, opts.GlobalOptions, lc, operation.Apply, selected, &opts.Run)
+	return err
+}

@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/operation"
+)
+
+type destroyOptions struct {
+	*GlobalOptions
+	Eval       EvalOptions
+	Run        RunFlags
+	Workspaces []string
+}
+
+var _ = register(newDestroyCommand)
+
+func newDestroyCommand(g *GlobalOptions) *cobra.Command {
+	opts := &destroyOptions{GlobalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "destroy [WORKSPACE...]",
+		Short: "Destroy workspaces, dependents first, and commit their state",
+		Long: `Destroy the named workspaces, dependents before the workspaces they read. A workspace
+whose outputs another workspace with resources still reads is refused, unless that
+workspace is destroyed in the same run (name it, or pass --with-dependents).`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Workspaces = args
+			return runDestroy(cmd.Context(), opts)
+		},
+	}
+	addEvalFlags(cmd, &opts.Eval)
+	addRunFlags(cmd, &opts.Run, true)
+	return cmd
+}
+
+func runDestroy(ctx context.Context, opts *destroyOptions) error {
+	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
+	if err != nil {
+		return err
+	}
+	selected, err := selection(lc, opts.Workspaces, &opts.Run, false)
+	if err != nil {
+		return err
+	}
+	if err := checkNoLiveReaders(lc, selected); err != nil {
+		return err
+	}
+	_, err = operate(ctx, opts.GlobalOptions, lc, operation.Destroy, selected, &opts.Run)
+	return err
+}
+
+// checkNoLiveReaders refuses to destroy a workspace while a workspace outside
+// the selection still has resources and depends on it.
+func checkNoLiveReaders(lc *loadedClan, selected []string) error {
+	for _, name := range selected {
+		var readers []string
+		for _, d := range lc.Graph.Dependents(name) {
+			if contains(selected, d) {
+				continue
+			}
+			w, _ := lc.Set.Get(d)
+			if hasResources(filepath.Join(lc.Root, w.StateFile())) {
+				readers = append(readers, d)
+			}
+		}
+		if len(readers) > 0 {
+			return fmt.Errorf("cannot destroy %s: %s still depend on it and have resources (destroy them in the same run, or pass --with-dependents)", name, strings.Join(readers, ", "))
+		}
+	}
+	return nil
+}
+
+// hasResources reports whether a plaintext state file records any resource.
+// Encrypted or unreadable state counts as having resources: refusing is the safe side.
+func hasResources(stateFile string) bool {
+	data, err := os.ReadFile(stateFile)
+	if err != nil {
+		return false
+	}
+	st, err := readState(data)
+	if err != nil {
+		return true
+	}
+	return len(st.Resources) > 0
+}

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+)
+
+type listOptions struct {
+	*GlobalOptions
+	Eval EvalOptions
+}
+
+var _ = register(newListCommand)
+
+func newListCommand(g *GlobalOptions) *cobra.Command {
+	opts := &listOptions{GlobalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the workspaces, their kind and dependencies",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runList(cmd.Context(), opts)
+		},
+	}
+	addEvalFlags(cmd, &opts.Eval)
+	return cmd
+}
+
+// listedWorkspace is the JSON rendering of one workspace in `list --json`.
+type listedWorkspace struct {
+	Name      string   `json:"name"`
+	Kind      string   `json:"kind"`
+	Machine   string   `json:"machine,omitempty"`
+	Tags      []string `json:"tags"`
+	DependsOn []string `json:"dependsOn"`
+	Reads     []string `json:"reads"`
+	Outputs   []string `json:"outputs"`
+	StateFile string   `json:"stateFile"`
+	Files     []string `json:"files"`
+}
+
+func runList(ctx context.Context, opts *listOptions) error {
+	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
+	if err != nil {
+		return err
+	}
+	var listed []listedWorkspace
+	for _, name := range lc.Graph.Nodes() {
+		w, _ := lc.Set.Get(name)
+		reads := []string{}
+		for _, r := range w.Refs {
+			if r.Output != "" {
+				reads = append(reads, r.Workspace+"."+r.Output)
+			}
+		}
+		stateFile := w.StateFile()
+		if !w.Backend.IsGitState() {
+			stateFile = "(backend " + w.Backend.Type + ")"
+		}
+		listed = append(listed, listedWorkspace{
+			Name: w.Name, Kind: string(w.Kind), Machine: w.Machine, Tags: nonNil(w.Tags),
+			DependsOn: nonNil(w.Dependencies()), Reads: reads, Outputs: nonNil(w.Outputs),
+			StateFile: stateFile, Files: nonNil(w.Files),
+		})
+	}
+	if opts.JSON {
+		return writeJSON(opts.Stdout, listed)
+	}
+	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WORKSPACE\tKIND\tDEPENDS ON\tSTATE")
+	for _, l := range listed {
+		deps := strings.Join(l.DependsOn, ", ")
+		if deps == "" {
+			deps = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Name, l.Kind, deps, l.StateFile)
+	}
+	return tw.Flush()
+}
+
+func addEvalFlags(cmd *cobra.Command, eo *EvalOptions) {
+	cmd.Flags().BoolVar(&eo.ShowTrace, "show-trace", false, "show Nix's full trace on evaluation errors")
+	cmd.Flags().BoolVar(&eo.WithNulls, "with-nulls", false, "keep null values in the generated JSON (as terranix --with-nulls)")
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func writeJSON(w interface{ Write([]byte) (int, error) }, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

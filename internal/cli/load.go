@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/graph"
+	"github.com/clan-terranix/clan-terranix/internal/nixeval"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
+)
+
+// EvalOptions are the flags of commands that evaluate the clan.
+type EvalOptions struct {
+	ShowTrace bool
+	WithNulls bool
+}
+
+// loadedClan is a clan evaluated into workspaces and their graph.
+type loadedClan struct {
+	Root   string
+	Layout *clan.Layout
+	Eval   *nixeval.Result
+	Set    *workspace.Set
+	Graph  *graph.Graph
+}
+
+// clanRoot resolves --clan / CLAN_DIR / the nearest parent clan.
+func clanRoot(g *GlobalOptions) (string, error) {
+	if g.ClanDir != "" {
+		return g.ClanDir, nil
+	}
+	return clan.Find(".")
+}
+
+func loadClan(ctx context.Context, g *GlobalOptions, eo EvalOptions) (*loadedClan, error) {
+	root, err := clanRoot(g)
+	if err != nil {
+		return nil, err
+	}
+	layout, err := clan.Discover(root)
+	if err != nil {
+		return nil, err
+	}
+	ev := &nixeval.Evaluator{ShowTrace: eo.ShowTrace, WithNulls: eo.WithNulls}
+	res, err := ev.Evaluate(ctx, layout)
+	if err != nil {
+		return nil, err
+	}
+	set, err := workspace.Build(layout.Root, res)
+	if err != nil {
+		return nil, err
+	}
+	gr, err := graph.New(set.Deps())
+	if err != nil {
+		return nil, err
+	}
+	warn(g.Stderr, set.Warnings)
+	return &loadedClan{Root: layout.Root, Layout: layout, Eval: res, Set: set, Graph: gr}, nil
+}
+
+func warn(w io.Writer, warnings []string) {
+	for _, msg := range warnings {
+		fmt.Fprintln(w, "warning: "+strings.TrimPrefix(msg, "warning: "))
+	}
+}

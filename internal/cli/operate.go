@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/run"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+)
+
+// RunFlags are the flags of the commands that run tofu over a selection of
+// workspaces (plan, apply, destroy).
+type RunFlags struct {
+	All            bool
+	Tags           []string
+	NoDeps         bool
+	WithDependents bool
+	Parallelism    int
+	FailFast       bool
+	Yes            bool
+}
+
+func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
+	f := cmd.Flags()
+	f.BoolVar(&rf.All, "all", false, "every workspace")
+	f.StringSliceVar(&rf.Tags, "tags", nil, "the workspaces of machines carrying these tags")
+	f.BoolVar(&rf.NoDeps, "no-deps", false, "leave out the workspaces the selected ones depend on")
+	f.BoolVar(&rf.WithDependents, "with-dependents", false, "add the workspaces that depend on the selected ones")
+	f.IntVar(&rf.Parallelism, "parallelism", 4, "how many workspaces run at once")
+	f.BoolVar(&rf.FailFast, "fail-fast", false, "start nothing new after a failure")
+	if confirm {
+		f.BoolVarP(&rf.Yes, "yes", "y", false, "apply without asking")
+	}
+}
+
+// selection resolves the named workspaces, tags and --all into the list to
+// run, with dependencies (withDeps) and dependents as asked.
+func selection(lc *loadedClan, names []string, rf *RunFlags, withDeps bool) ([]string, error) {
+	picked := append([]string(nil), names...)
+	for _, tag := range rf.Tags {
+		found := false
+		for _, n := range lc.Set.Names() {
+			w, _ := lc.Set.Get(n)
+			if contains(w.Tags, tag) {
+				picked = append(picked, n)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("no workspace belongs to a machine tagged %q", tag)
+		}
+	}
+	if rf.All {
+		picked = lc.Graph.Nodes()
+	}
+	if len(picked) == 0 {
+		return nil, fmt.Errorf("name a workspace, or use --all or --tags (workspaces: %s)", strings.Join(lc.Graph.Nodes(), ", "))
+	}
+	return lc.Graph.Select(picked, withDeps && !rf.NoDeps, rf.WithDependents)
+}
+
+// operate runs kind over the selected workspaces and prints the results.
+func operate(ctx context.Context, g *GlobalOptions, lc *loadedClan, kind operation.Kind, selected []string, rf *RunFlags) ([]report.Result, error) {
+	engine, err := tofu.Find(ctx, g.Engine)
+	if err != nil {
+		return nil, err
+	}
+	runner := &operation.Runner{
+		Root:   lc.Root,
+		Set:    lc.Set,
+		Engine: engine,
+		Keeper: newStateKeeper(lc.Root),
+		LogDir: filepath.Join(lc.Root, ".clan-terranix", "logs", time.Now().Format("20060102-150405")+fmt.Sprintf("-%d", os.Getpid())),
+	}
+	if kind != operation.Plan && !rf.Yes {
+		if !g.IsTerminal() {
+			return nil, fmt.Errorf("%s changes infrastructure: pass --yes to run without a terminal to confirm on", kind)
+		}
+		runner.Confirm = terminalConfirm(g)
+	}
+	sink := newSink(g, runner.Confirm != nil)
+	runner.Sink = sink
+	job := func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, kind, ws) }
+	results := run.Run(ctx, lc.Graph, selected, run.Options{
+		Parallelism: rf.Parallelism,
+		FailFast:    rf.FailFast,
+		Reverse:     kind == operation.Destroy,
+	}, job, sink)
+	sink.Close()
+	if err := printResults(g, string(kind), results); err != nil {
+		return results, err
+	}
+	for _, r := range results {
+		if r.Status == report.StatusFailed {
+			return results, &exitError{code: 1, err: errors.New("")}
+		}
+	}
+	if ctx.Err() != nil {
+		return results, &exitError{code: 130, err: errors.New("interrupted")}
+	}
+	return results, nil
+}
+
+// terminalConfirm asks on the terminal, showing tofu's plan first.
+func terminalConfirm(g *GlobalOptions) operation.Confirm {
+	in := bufio.NewReader(g.Stdin)
+	return func(ctx context.Context, ws, planText string) (bool, error) {
+		fmt.Fprintf(g.Stdout, "\n── %s ──\n%s\n", ws, strings.TrimSpace(planText))
+		fmt.Fprintf(g.Stdout, "Apply these changes to %s? Only 'yes' will be accepted: ", ws)
+		line, err := in.ReadString('\n')
+		if err != nil && line == "" {
+			return false, fmt.Errorf("workspace %s: no answer on standard input", ws)
+		}
+		return strings.TrimSpace(line) == "yes", nil
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

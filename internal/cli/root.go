@@ -1,0 +1,114 @@
+// Package cli holds the clan-terranix commands: one file per command, each an
+// options struct filled by cobra and a plain runX(ctx, opts) behind it.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// Version is set at build time (-ldflags -X).
+var Version = "dev"
+
+// GlobalOptions are the flags every command shares.
+type GlobalOptions struct {
+	ClanDir string
+	Engine  string
+	JSON    bool
+	NoColor bool
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Stdin   io.Reader
+}
+
+// IsTerminal reports whether stdout and stdin are a terminal (prompts and the live view need both).
+func (g *GlobalOptions) IsTerminal() bool {
+	out, ok := g.Stdout.(*os.File)
+	in, ok2 := g.Stdin.(*os.File)
+	return ok && ok2 && term.IsTerminal(int(out.Fd())) && term.IsTerminal(int(in.Fd()))
+}
+
+// Color reports whether output may use color.
+func (g *GlobalOptions) Color() bool {
+	if g.NoColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	out, ok := g.Stdout.(*os.File)
+	return ok && term.IsTerminal(int(out.Fd()))
+}
+
+// exitError carries an exit code other than 1 (e.g. 2: changes present).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+
+// Main runs the CLI with the process's arguments and returns the exit code.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	g := &GlobalOptions{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin}
+	root := NewRootCommand(g)
+	root.SetArgs(os.Args[1:])
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(g.Stderr, "clan-terranix: "+msg)
+	}
+	return code
+}
+
+// NewRootCommand builds the command tree around g.
+func NewRootCommand(g *GlobalOptions) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "clan-terranix",
+		Short: "Provision a Clan's infrastructure from Terranix, in order, with state in git",
+		Long: `clan-terranix provisions the infrastructure a Clan describes in Nix (Terranix) with
+OpenTofu or Terraform: the shared workspace first, then one workspace per machine,
+state committed to git, before NixOS is installed on the machines.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(g.Stdout)
+	root.SetErr(g.Stderr)
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.ClanDir, "clan", os.Getenv("CLAN_DIR"), "the clan's directory (default: $CLAN_DIR, or the nearest parent with flake.nix, .clan-flake or inventory/)")
+	pf.StringVar(&g.Engine, "engine", "", "tofu or terraform (default: tofu if on PATH, else terraform)")
+	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
+	pf.BoolVar(&g.NoColor, "no-color", false, "no colors (also NO_COLOR)")
+	for _, add := range commands {
+		root.AddCommand(add(g))
+	}
+	return root
+}
+
+// commands lists the constructors of the subcommands; each cmd_*.go file adds itself.
+var commands []func(*GlobalOptions) *cobra.Command
+
+func register(c func(*GlobalOptions) *cobra.Command) bool {
+	commands = append(commands, c)
+	return true
+}

@@ -1,0 +1,183 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sort"
+	"strings"
+	"time"
+)
+
+// InstallRequest is one `install <machine>` after the caller applied the
+// machine's dependencies and its workspace.
+type InstallRequest struct {
+	Root     string // clan root; commands run there
+	Machine  string
+	Settings Settings
+	Outputs  map[string]Output // the machine workspace's outputs after the apply
+	// Reinstall allows installing over a machine installed before (it wipes it).
+	Reinstall         bool
+	NixSetsTargetHost bool      // see WriteBackRequest
+	Progress          io.Writer // "waiting for ssh ..." lines; nil: none
+	Stdout, Stderr    io.Writer // of the installer; nil: discarded
+	Now               func() time.Time
+}
+
+// InstallResult says what was done. The caller commits Paths with CommitMessage.
+type InstallResult struct {
+	TargetHost    string
+	Command       Command
+	Paths         []string
+	CommitMessage string
+	Notes         []string
+}
+
+// Install finds the address, checks for a replaced instance, waits for SSH,
+// runs the installer and writes the install record, inventory.json and
+// terraform-outputs.json. Nothing is written when the installer fails.
+func Install(ctx context.Context, req InstallRequest) (InstallResult, error) {
+	var res InstallResult
+	s := req.Settings
+	addr, err := TargetAddress(req.Machine, req.Outputs, s)
+	if err != nil {
+		return res, err
+	}
+	res.TargetHost = TargetHost(s.TargetUser, addr, s.SSHPort)
+	instanceID := InstanceID(req.Outputs, s)
+	if err := CheckInstall(req.Root, req.Machine, instanceID, s, req.Reinstall); err != nil {
+		return res, err
+	}
+	progress := func(elapsed time.Duration) {
+		if req.Progress != nil {
+			fmt.Fprintf(req.Progress, "%s: waiting for ssh on %s (%s of %s)\n", req.Machine, addr, elapsed.Round(time.Second), s.SSHTimeout)
+		}
+	}
+	if err := WaitSSH(ctx, addr, s.SSHPort, s.SSHTimeout, progress); err != nil {
+		return res, fmt.Errorf("machine %s: %v", req.Machine, err)
+	}
+	res.Command = InstallCommand(req.Machine, addr, s)
+	if err := Run(ctx, req.Root, res.Command, req.Stdout, req.Stderr); err != nil {
+		return res, err
+	}
+	now := time.Now
+	if req.Now != nil {
+		now = req.Now
+	}
+	recPath, err := WriteInstallRecord(req.Root, req.Machine, InstallRecord{
+		InstanceID: instanceID, InstanceIDOutput: s.InstanceIDOutput, TargetHost: res.TargetHost, InstalledAt: now().UTC(),
+	})
+	if err != nil {
+		return res, err
+	}
+	wb, err := WriteBack(WriteBackRequest{Root: req.Root, Machine: req.Machine, Outputs: req.Outputs, Settings: s, NixSetsTargetHost: req.NixSetsTargetHost})
+	if err != nil {
+		return res, err
+	}
+	res.Paths = append(wb.Paths, recPath)
+	sort.Strings(res.Paths)
+	res.Notes = wb.Notes
+	res.CommitMessage = fmt.Sprintf("%s: record install of %s on %s", InstallRecordPath(req.Machine), req.Machine, res.TargetHost)
+	if wb.CommitMessage != "" {
+		res.CommitMessage = wb.CommitMessage + "\n\n" + res.CommitMessage
+	}
+	return res, nil
+}
+
+// Run runs cmd in dir with the caller's environment. Cancelling ctx sends an
+// interrupt first, so clan and nixos-anywhere can clean up.
+func Run(ctx context.Context, dir string, cmd Command, stdout, stderr io.Writer) error {
+	c := exec.CommandContext(ctx, cmd.Name, cmd.Args...)
+	c.Dir = dir
+	c.Stdout, c.Stderr = stdout, stderr
+	c.Cancel = func() error { return c.Process.Signal(os.Interrupt) }
+	c.WaitDelay = 30 * time.Second
+	err := c.Run()
+	var notFound *exec.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &notFound):
+		return fmt.Errorf("%s not found on PATH: %s", cmd.Name, installHint(cmd.Name))
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s %s: interrupted", cmd.Name, strings.Join(cmd.Args[:min(3, len(cmd.Args))], " "))
+	}
+	return fmt.Errorf("`%s` failed: %v", cmd, err)
+}
+
+func installHint(name string) string {
+	switch name {
+	case "clan":
+		return "install the Clan CLI (nix shell git+https://git.clan.lol/clan/clan-core#clan-cli)"
+	case "nixos-anywhere":
+		return "install nixos-anywhere (nix shell github:nix-community/nixos-anywhere)"
+	}
+	return "install it"
+}
+
+// Step is one step of a dry run: what happens, and the command when one runs.
+type Step struct {
+	What    string
+	Command string
+}
+
+// InstallSteps describes `install` without running anything. applyOrder is
+// the workspaces the caller would apply, in order; outputs may be nil when the
+// machine was never applied (the address is then a placeholder).
+func InstallSteps(machine string, applyOrder []string, s Settings, outputs map[string]Output) []Step {
+	addrNames := ConventionalAddressOutputs
+	if s.TargetHostOutput != "" {
+		addrNames = []string{s.TargetHostOutput}
+	}
+	addr, err := TargetAddress(machine, outputs, s)
+	if err != nil {
+		addr = "<address>"
+	}
+	steps := []Step{
+		{What: "apply " + strings.Join(applyOrder, ", "), Command: Command{Name: "clan-terranix", Args: append(append([]string{"apply"}, applyOrder...), "--yes")}.String()},
+		{What: fmt.Sprintf("read the address of %s from output %s", machine, orList(addrNames))},
+		{What: fmt.Sprintf("compare output %s with %s (a changed id needs --reinstall)", s.InstanceIDOutput, InstallRecordPath(machine))},
+		{What: fmt.Sprintf("wait up to %s for an SSH banner on %s port %d", s.SSHTimeout, addr, s.SSHPort)},
+		{What: "install NixOS", Command: InstallCommand(machine, addr, s).String()},
+		{What: fmt.Sprintf("write %s, %s (machines.%s.deploy.targetHost) and %s, and commit them",
+			InstallRecordPath(machine), InventoryFile, machine, OutputsPath(machine))},
+	}
+	return steps
+}
+
+// UpdateSteps describes `update` without running anything.
+func UpdateSteps(applyArgs []string, o UpdateOptions) ([]Step, error) {
+	update, err := UpdateCommand(o)
+	if err != nil {
+		return nil, err
+	}
+	return []Step{
+		{What: "apply what changed", Command: Command{Name: "clan-terranix", Args: append(append([]string{"apply"}, applyArgs...), "--changed", "--yes")}.String()},
+		{What: "write back addresses and outputs of the machines applied, and commit them"},
+		{What: "update NixOS", Command: update.String()},
+	}, nil
+}
+
+// WriteSteps prints steps as a numbered list, the command indented below its step.
+func WriteSteps(w io.Writer, title string, steps []Step) error {
+	if _, err := fmt.Fprintf(w, "%s (dry run: nothing is run)\n", title); err != nil {
+		return err
+	}
+	for i, st := range steps {
+		fmt.Fprintf(w, "%d. %s\n", i+1, st.What)
+		if st.Command != "" {
+			fmt.Fprintf(w, "   $ %s\n", st.Command)
+		}
+	}
+	return nil
+}
+
+func orList(items []string) string {
+	if len(items) == 1 {
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}

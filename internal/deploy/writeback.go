@@ -1,0 +1,173 @@
+package deploy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Files the write-back touches, relative to the clan root.
+const (
+	InventoryFile = "inventory.json"
+	// OutputsFileName sits in machines/<m>/ and holds the machine's
+	// non-sensitive outputs as {"name": value}; the NixOS module reads it as
+	// clan.terranix.outputs.
+	OutputsFileName = "terraform-outputs.json"
+)
+
+// OutputsPath is machines/<m>/terraform-outputs.json, relative to the clan root.
+func OutputsPath(machine string) string {
+	return filepath.Join("machines", machine, OutputsFileName)
+}
+
+// SetTargetHost sets machines.<machine>.deploy.targetHost in the inventory.json
+// at path (created when absent), keeping every other key, their order and the
+// file's indentation. It reports whether the file changed.
+func SetTargetHost(path, machine, targetHost string) (bool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return false, err
+	}
+	root := newJSONObject()
+	if len(bytes.TrimSpace(data)) > 0 {
+		if root, err = parseJSONObject(data); err != nil {
+			return false, fmt.Errorf("%s: %v", path, err)
+		}
+	}
+	machines, err := root.object("", "machines")
+	if err == nil {
+		var m *jsonObject
+		if m, err = machines.object("machines", machine); err == nil {
+			var deploy *jsonObject
+			if deploy, err = m.object("machines."+machine, "deploy"); err == nil {
+				value, _ := marshalNoEscape(targetHost)
+				if old, ok := deploy.values["targetHost"].(json.RawMessage); ok && bytes.Equal(bytes.TrimSpace(old), value) {
+					return false, nil
+				}
+				deploy.set("targetHost", json.RawMessage(value))
+			}
+		}
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: %v", path, err)
+	}
+	out, err := root.encode(detectStyle(data))
+	if err != nil {
+		return false, fmt.Errorf("%s: %v", path, err)
+	}
+	return true, writeFileAtomic(path, out)
+}
+
+// WriteOutputs writes the non-sensitive outputs to machines/<m>/terraform-outputs.json
+// under root and reports whether the file changed. Sensitive outputs are never written.
+func WriteOutputs(root, machine string, outputs map[string]Output) (bool, error) {
+	data, err := json.MarshalIndent(PublicOutputs(outputs), "", "  ")
+	if err != nil {
+		return false, fmt.Errorf("workspace %s: outputs: %v", machine, err)
+	}
+	data = append(data, '\n')
+	path := filepath.Join(root, OutputsPath(machine))
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return false, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return false, err
+	}
+	return true, writeFileAtomic(path, data)
+}
+
+// WriteBackRequest is what WriteBack needs after a successful apply of a machine workspace.
+type WriteBackRequest struct {
+	Root     string // clan root
+	Machine  string
+	Outputs  map[string]Output
+	Settings Settings
+	// NixSetsTargetHost is true when Nix already sets inventory.machines.<m>.deploy.targetHost
+	// (or clan.core.networking.targetHost): then inventory.json is left alone, as the Clan CLI does.
+	NixSetsTargetHost bool
+}
+
+// WriteBackResult says what WriteBack wrote. The caller commits Paths with CommitMessage.
+type WriteBackResult struct {
+	TargetHost    string   // user@host[:port], "" when the workspace has no address output
+	Paths         []string // changed files, relative to the clan root, sorted
+	CommitMessage string   // "" when nothing changed
+	Notes         []string // things the user should know (no address output, Nix sets it)
+}
+
+// WriteBack records the machine's address in inventory.json and its outputs in
+// machines/<m>/terraform-outputs.json.
+func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
+	var res WriteBackResult
+	var subjects []string
+	addr, addrErr := TargetAddress(req.Machine, req.Outputs, req.Settings)
+	switch {
+	case addrErr != nil:
+		res.Notes = append(res.Notes, addrErr.Error()+": targetHost not recorded")
+	case req.NixSetsTargetHost:
+		res.TargetHost = TargetHost(req.Settings.TargetUser, addr, req.Settings.SSHPort)
+		res.Notes = append(res.Notes, fmt.Sprintf("machine %s: Nix sets its targetHost, so inventory.json keeps it (address from outputs: %s)", req.Machine, res.TargetHost))
+	default:
+		res.TargetHost = TargetHost(req.Settings.TargetUser, addr, req.Settings.SSHPort)
+		changed, err := SetTargetHost(filepath.Join(req.Root, InventoryFile), req.Machine, res.TargetHost)
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.Paths = append(res.Paths, InventoryFile)
+			subjects = append(subjects, fmt.Sprintf("%s: set targetHost of %s", InventoryFile, req.Machine))
+		}
+	}
+	changed, err := WriteOutputs(req.Root, req.Machine, req.Outputs)
+	if err != nil {
+		return res, err
+	}
+	if changed {
+		res.Paths = append(res.Paths, OutputsPath(req.Machine))
+		subjects = append(subjects, fmt.Sprintf("%s: update outputs of %s", OutputsPath(req.Machine), req.Machine))
+	}
+	sort.Strings(res.Paths)
+	if len(subjects) > 0 {
+		res.CommitMessage = subjects[0]
+		if len(subjects) > 1 {
+			res.CommitMessage += "\n\n" + strings.Join(subjects[1:], "\n")
+		}
+	}
+	return res, nil
+}
+
+// writeFileAtomic writes through a temp file in the same folder and a rename,
+// so a crash leaves the old file or the new one, never half of either. An
+// existing file keeps its permissions.
+func writeFileAtomic(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

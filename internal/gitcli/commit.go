@@ -1,0 +1,176 @@
+package gitcli
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// StatusEntry is one line of `git status --porcelain`: X is the index
+// status, Y the working tree status ('?' for untracked, 'U' for unmerged).
+type StatusEntry struct {
+	Path string
+	X, Y byte
+}
+
+// Conflicted reports an unmerged path (a merge or rebase stopped on it).
+func (e StatusEntry) Conflicted() bool {
+	return e.X == 'U' || e.Y == 'U' || (e.X == 'A' && e.Y == 'A') || (e.X == 'D' && e.Y == 'D')
+}
+
+// Status returns the entries of `git status` for paths (relative to Dir),
+// untracked files included.
+func (r Repo) Status(ctx context.Context, paths ...string) ([]StatusEntry, error) {
+	out, err := r.Run(ctx, append([]string{"status", "--porcelain=v1", "-z", "--untracked-files=all", "--"}, paths...)...)
+	if err != nil || out == "" {
+		return nil, err
+	}
+	fields := strings.Split(strings.TrimSuffix(out, "\x00"), "\x00")
+	var entries []StatusEntry
+	for i := 0; i < len(fields); i++ {
+		f := fields[i]
+		if len(f) < 4 {
+			continue
+		}
+		e := StatusEntry{X: f[0], Y: f[1], Path: f[3:]}
+		if e.X == 'R' || e.X == 'C' {
+			i++ // the source path of a rename follows
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
+}
+
+// Add stages paths in the repository's index.
+func (r Repo) Add(ctx context.Context, paths ...string) error {
+	mu := r.indexMutex()
+	mu.Lock()
+	defer mu.Unlock()
+	return retryLocked(ctx, func() error {
+		_, err := r.Run(ctx, append([]string{"add", "--"}, paths...)...)
+		return err
+	})
+}
+
+// CommitPaths commits the working-tree content of paths (files relative to
+// Dir; deleted files are committed as deletions) on top of HEAD, and nothing
+// else: whatever else the user staged stays staged and uncommitted.
+//
+// It builds the commit in a temporary index and moves HEAD with a
+// compare-and-swap (git update-ref NEW OLD), so several processes committing
+// at once each land their commit on top of the others instead of failing on
+// index.lock or losing one. Commit hooks do not run: a state commit must not
+// be blocked by a formatter hook. changed is false (and id is HEAD) when
+// the paths had nothing to commit.
+func (r Repo) CommitPaths(ctx context.Context, message string, paths []string) (id string, changed bool, err error) {
+	mu := r.indexMutex()
+	mu.Lock()
+	defer mu.Unlock()
+	err = retryLocked(ctx, func() error {
+		var err error
+		id, changed, err = r.commitOnce(ctx, message, paths)
+		return err
+	})
+	if err != nil || !changed {
+		return id, changed, err
+	}
+	// Make the user's index agree with the new commit for these paths, so
+	// that `git status` does not show our commit as a staged revert.
+	err = retryLocked(ctx, func() error {
+		_, err := r.Run(ctx, append([]string{"reset", "--quiet", "HEAD", "--"}, paths...)...)
+		return err
+	})
+	return id, true, err
+}
+
+func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (string, bool, error) {
+	parent, hasParent, err := r.RevParse(ctx, "HEAD")
+	if err != nil {
+		return "", false, err
+	}
+	tmp, err := os.CreateTemp("", "clan-terranix-index-*")
+	if err != nil {
+		return "", false, err
+	}
+	indexFile := tmp.Name()
+	tmp.Close()
+	os.Remove(indexFile) // git creates it; an empty file is not a valid index
+	defer os.Remove(indexFile)
+	env := []string{"GIT_INDEX_FILE=" + indexFile}
+
+	if hasParent {
+		if _, err := r.RunEnv(ctx, env, "read-tree", parent); err != nil {
+			return "", false, err
+		}
+	}
+	var present, missing []string
+	for _, p := range paths {
+		if _, err := os.Lstat(filepath.Join(r.Dir, p)); err == nil {
+			present = append(present, p)
+		} else {
+			missing = append(missing, p)
+		}
+	}
+	if len(present) > 0 {
+		if _, err := r.RunEnv(ctx, env, append([]string{"add", "--"}, present...)...); err != nil {
+			return "", false, err
+		}
+	}
+	if len(missing) > 0 {
+		if _, err := r.RunEnv(ctx, env, append([]string{"rm", "--cached", "--quiet", "--ignore-unmatch", "--"}, missing...)...); err != nil {
+			return "", false, err
+		}
+	}
+	tree, err := r.RunEnv(ctx, env, "write-tree")
+	if err != nil {
+		return "", false, err
+	}
+	if hasParent {
+		parentTree, err := r.Run(ctx, "rev-parse", parent+"^{tree}")
+		if err != nil {
+			return "", false, err
+		}
+		if parentTree == tree {
+			return parent, false, nil
+		}
+	}
+	args := append(r.identityArgs(ctx), "commit-tree", tree, "-F", "-")
+	if hasParent {
+		args = append(args, "-p", parent)
+	}
+	commit, err := r.runInput(ctx, nil, []byte(message), args...)
+	if err != nil {
+		return "", false, err
+	}
+	// An empty old value means "HEAD's branch must not exist yet".
+	if _, err := r.Run(ctx, "update-ref", "-m", "clan-terranix: "+firstLine(message), "HEAD", commit, parent); err != nil {
+		var gitErr *Error
+		if errors.As(err, &gitErr) && strings.Contains(gitErr.Stderr, "but expected") {
+			return "", false, errCASLost
+		}
+		return "", false, err
+	}
+	return commit, true, nil
+}
+
+// CommitTree creates a commit object of tree with the given parents and
+// message, touching no ref, index or working tree.
+func (r Repo) CommitTree(ctx context.Context, tree, message string, parents ...string) (string, error) {
+	args := append(r.identityArgs(ctx), "commit-tree", tree, "-F", "-")
+	for _, p := range parents {
+		args = append(args, "-p", p)
+	}
+	return r.runInput(ctx, nil, []byte(message), args...)
+}
+
+// EmptyTree returns the id of the empty tree (written if needed).
+func (r Repo) EmptyTree(ctx context.Context) (string, error) {
+	return r.runInput(ctx, nil, []byte{}, "mktree")
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

@@ -1,0 +1,238 @@
+package gitcli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// isolateGit keeps the developer's git configuration out of the tests.
+func isolateGit(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("git is not installed")
+		}
+		t.Skip("SKIPPING: git is not installed")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", home)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_CONFIG_GLOBAL", filepath.Join(home, "gitconfig"))
+	t.Setenv("EMAIL", "")
+	t.Setenv("GIT_COMMITTER_EMAIL", "")
+}
+
+func newRepo(t *testing.T) Repo {
+	t.Helper()
+	dir := t.TempDir()
+	r := Repo{Dir: dir}
+	mustGit(t, r, "init", "-q", "-b", "main")
+	return r
+}
+
+func mustGit(t *testing.T, r Repo, args ...string) string {
+	t.Helper()
+	out, err := r.Run(context.Background(), args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func write(t *testing.T, r Repo, rel, content string) {
+	t.Helper()
+	p := filepath.Join(r.Dir, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCommitPathsLeavesUserStagedChangesAlone(t *testing.T) {
+	isolateGit(t)
+	ctx := context.Background()
+	r := newRepo(t)
+	write(t, r, "README", "hello\n")
+	if _, _, err := r.CommitPaths(ctx, "init", []string{"README"}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, r, "user.nix", "{ }\n")
+	mustGit(t, r, "add", "user.nix")
+	write(t, r, "terraform-state/shared/terraform.tfstate", "{}\n")
+	id, changed, err := r.CommitPaths(ctx, "terraform-state: apply shared", []string{"terraform-state/shared/terraform.tfstate", "terraform-state/shared/.terraform.lock.hcl"})
+	if err != nil || !changed || id == "" {
+		t.Fatalf("CommitPaths = %q, %v, %v", id, changed, err)
+	}
+	files := mustGit(t, r, "show", "--name-only", "--format=", "HEAD")
+	if files != "terraform-state/shared/terraform.tfstate" {
+		t.Fatalf("commit holds %q, want only the state file", files)
+	}
+	status, err := r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(status) != 1 || status[0].Path != "user.nix" || status[0].X != 'A' {
+		t.Fatalf("status after commit = %+v, want user.nix still staged", status)
+	}
+	// Nothing changed: no new commit.
+	again, changed, err := r.CommitPaths(ctx, "again", []string{"terraform-state/shared/terraform.tfstate"})
+	if err != nil || changed || again != id {
+		t.Fatalf("second CommitPaths = %q, %v, %v; want no commit", again, changed, err)
+	}
+	// A deleted file is committed as a deletion.
+	os.Remove(filepath.Join(r.Dir, "terraform-state/shared/terraform.tfstate"))
+	if _, changed, err := r.CommitPaths(ctx, "destroy", []string{"terraform-state/shared/terraform.tfstate"}); err != nil || !changed {
+		t.Fatalf("deletion: %v %v", changed, err)
+	}
+	if out := mustGit(t, r, "ls-tree", "-r", "--name-only", "HEAD"); out != "README" {
+		t.Fatalf("tree after deletion = %q", out)
+	}
+}
+
+func TestCommitPathsUsesFallbackIdentity(t *testing.T) {
+	isolateGit(t)
+	r := newRepo(t)
+	write(t, r, "a", "1")
+	if _, _, err := r.CommitPaths(context.Background(), "first", []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustGit(t, r, "log", "-1", "--format=%an <%ae>"); got != "clan-terranix <clan-terranix@localhost>" {
+		t.Fatalf("author = %q", got)
+	}
+	mustGit(t, r, "config", "user.email", "alice@example.org")
+	mustGit(t, r, "config", "user.name", "Alice")
+	write(t, r, "a", "2")
+	if _, _, err := r.CommitPaths(context.Background(), "second", []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustGit(t, r, "log", "-1", "--format=%an <%ae>"); got != "Alice <alice@example.org>" {
+		t.Fatalf("author = %q, want the user's identity", got)
+	}
+}
+
+// Parallel commits of different paths, from "processes" that do not share the
+// in-process mutex (each Repo value has its own Dir spelling), all land.
+func TestCommitPathsConcurrent(t *testing.T) {
+	isolateGit(t)
+	ctx := context.Background()
+	r := newRepo(t)
+	write(t, r, "README", "x")
+	if _, _, err := r.CommitPaths(ctx, "init", []string{"README"}); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			other := Repo{Dir: r.Dir + strings.Repeat("/.", i)}
+			name := fmt.Sprintf("terraform-state/machines/m%d/terraform.tfstate", i)
+			write(t, r, name, fmt.Sprint(i))
+			if _, _, err := other.CommitPaths(ctx, "state "+name, []string{name}); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if got := mustGit(t, r, "rev-list", "--count", "HEAD"); got != fmt.Sprint(n+1) {
+		t.Fatalf("%s commits, want %d", got, n+1)
+	}
+	if files := mustGit(t, r, "ls-tree", "-r", "--name-only", "HEAD"); strings.Count(files, "terraform.tfstate") != n {
+		t.Fatalf("tree lost a commit:\n%s", files)
+	}
+}
+
+func TestPushHeadMergesUnrelatedRemoteChanges(t *testing.T) {
+	isolateGit(t)
+	ctx := context.Background()
+	bare := Repo{Dir: t.TempDir()}
+	mustGit(t, bare, "init", "-q", "--bare", "-b", "main")
+	a := newRepo(t)
+	write(t, a, "README", "x")
+	mustGit(t, a, "add", "README")
+	mustGit(t, a, "-c", "user.email=a@a", "commit", "-qm", "init")
+	mustGit(t, a, "remote", "add", "origin", bare.Dir)
+	mustGit(t, a, "push", "-q", "origin", "main")
+	b := Repo{Dir: t.TempDir()}
+	mustGit(t, b, "clone", "-q", bare.Dir, ".")
+
+	write(t, b, "other.nix", "{ }")
+	if _, _, err := b.CommitPaths(ctx, "other", []string{"other.nix"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.PushHead(ctx, "origin", "main", nil); err != nil {
+		t.Fatal(err)
+	}
+	write(t, a, "uncommitted-user-edit", "keep me")
+	write(t, a, "terraform-state/shared/terraform.tfstate", "{}")
+	if _, _, err := a.CommitPaths(ctx, "state", []string{"terraform-state/shared/terraform.tfstate"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.PushHead(ctx, "origin", "main", []string{"terraform-state/shared/terraform.tfstate"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(a.Dir, "other.nix")); err != nil {
+		t.Fatal("merge did not bring the remote's file into the working tree")
+	}
+	if got, _ := os.ReadFile(filepath.Join(a.Dir, "uncommitted-user-edit")); string(got) != "keep me" {
+		t.Fatal("user's untracked file was lost")
+	}
+	if mustGit(t, a, "rev-parse", "HEAD") != mustGit(t, bare, "rev-parse", "main") {
+		t.Fatal("remote does not hold the merged head")
+	}
+	// Now the remote changes the protected path itself: refuse.
+	mustGit(t, b, "pull", "-q", "--no-rebase", "origin", "main")
+	write(t, b, "terraform-state/shared/terraform.tfstate", `{"b":1}`)
+	b.CommitPaths(ctx, "b state", []string{"terraform-state/shared/terraform.tfstate"})
+	if err := b.PushHead(ctx, "origin", "main", nil); err != nil {
+		t.Fatal(err)
+	}
+	write(t, a, "terraform-state/shared/terraform.tfstate", `{"a":1}`)
+	a.CommitPaths(ctx, "a state", []string{"terraform-state/shared/terraform.tfstate"})
+	err := a.PushHead(ctx, "origin", "main", []string{"terraform-state/shared/terraform.tfstate"})
+	if err == nil || !strings.Contains(err.Error(), "terraform-state/shared/terraform.tfstate changed on origin/main") {
+		t.Fatalf("err = %v, want the protected path named", err)
+	}
+}
+
+func TestLogAndErrors(t *testing.T) {
+	isolateGit(t)
+	ctx := context.Background()
+	r := newRepo(t)
+	if recs, err := r.Log(ctx, "%H", "x"); err != nil || len(recs) != 0 {
+		t.Fatalf("log of empty repo = %v, %v", recs, err)
+	}
+	write(t, r, "x", "1")
+	r.CommitPaths(ctx, "one\n\nbody", []string{"x"})
+	write(t, r, "x", "2")
+	r.CommitPaths(ctx, "two", []string{"x"})
+	recs, err := r.Log(ctx, "%s", "x")
+	if err != nil || len(recs) != 2 || recs[0] != "two" || recs[1] != "one" {
+		t.Fatalf("log = %q, %v", recs, err)
+	}
+	_, err = r.Run(ctx, "rev-parse", "--verify", "nonexistent-ref")
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "git rev-parse") {
+		t.Fatalf("error = %q, want one line naming the command", err)
+	}
+	if _, ok, err := r.RevParse(ctx, "nope"); ok || err != nil {
+		t.Fatalf("RevParse(nope) = %v, %v", ok, err)
+	}
+	if !IsRepo(ctx, r.Dir) || IsRepo(ctx, t.TempDir()) {
+		t.Fatal("IsRepo wrong")
+	}
+}

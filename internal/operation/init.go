@@ -1,0 +1,121 @@
+package operation
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+)
+
+const (
+	stampFile = "clan-terranix-init.stamp"
+	lockName  = ".terraform.lock.hcl"
+)
+
+// initGate orders inits: tofu's provider installation races when several
+// inits without a dependency lock file share a plugin cache (measured: 6 of
+// 10 parallel runs failed on OpenTofu 1.12.6), so an init that may write new
+// providers runs alone, and inits with a lock file run side by side.
+type initGate struct{ mu sync.RWMutex }
+
+// ensureInit runs `init` in dir unless the stamp of a previous init matches:
+// same engine, same providers, same backend, same lock file and CLI config.
+// It keeps the workspace's lock file beside its state in both directions.
+func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, config []byte, inv tofu.Invocation) (bool, error) {
+	workLock := filepath.Join(dir, lockName)
+	if kept, err := os.ReadFile(stateLockFile); err == nil {
+		if cur, _ := os.ReadFile(workLock); !bytes.Equal(cur, kept) {
+			if err := atomicfile.Write(workLock, kept, 0o644); err != nil {
+				return false, err
+			}
+		}
+	}
+	lockData, _ := os.ReadFile(workLock)
+	stamp := initStamp(r.Engine, config, lockData)
+	stampPath := filepath.Join(dir, ".terraform", stampFile)
+	if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
+		return false, nil
+	}
+	if len(lockData) > 0 {
+		r.gate.mu.RLock()
+		defer r.gate.mu.RUnlock()
+	} else {
+		r.gate.mu.Lock()
+		defer r.gate.mu.Unlock()
+	}
+	inv.Dir = dir
+	inv.Args = []string{"init", "-input=false", "-no-color", "-reconfigure"}
+	if err := r.Engine.Run(ctx, inv); err != nil {
+		return true, err
+	}
+	newLock, err := os.ReadFile(workLock)
+	if err == nil {
+		if kept, _ := os.ReadFile(stateLockFile); !bytes.Equal(kept, newLock) {
+			if err := os.MkdirAll(filepath.Dir(stateLockFile), 0o755); err != nil {
+				return true, err
+			}
+			if err := atomicfile.Write(stateLockFile, newLock, 0o644); err != nil {
+				return true, err
+			}
+		}
+	}
+	stamp = initStamp(r.Engine, config, newLock)
+	return true, atomicfile.Write(stampPath, []byte(stamp), 0o644)
+}
+
+// initStamp digests what init depends on. Resource bodies are left out: a
+// change to them needs no init.
+func initStamp(e *tofu.Engine, config, lockFile []byte) string {
+	var doc map[string]any
+	_ = json.Unmarshal(config, &doc)
+	h := sha256.New()
+	write := func(parts ...string) {
+		for _, p := range parts {
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+		}
+	}
+	write(e.Path, e.Version, os.Getenv("TF_CLI_CONFIG_FILE"), os.Getenv("TF_PLUGIN_CACHE_DIR"))
+	tf, _ := doc["terraform"].(map[string]any)
+	for _, key := range []string{"backend", "required_providers", "cloud"} {
+		b, _ := json.Marshal(tf[key])
+		write(key, string(b))
+	}
+	b, _ := json.Marshal(doc["module"])
+	write("module", string(b))
+	write("providers", strings.Join(providerNames(doc), ","))
+	write("lock", string(lockFile))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// providerNames lists the providers a config uses, by the prefix of its
+// resource and data types and its provider blocks.
+func providerNames(doc map[string]any) []string {
+	set := map[string]bool{}
+	for _, section := range []string{"resource", "data", "ephemeral"} {
+		types, _ := doc[section].(map[string]any)
+		for t := range types {
+			name, _, _ := strings.Cut(t, "_")
+			set[name] = true
+		}
+	}
+	providers, _ := doc["provider"].(map[string]any)
+	for p := range providers {
+		set[p] = true
+	}
+	names := make([]string, 0, len(set))
+	for n := range set {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

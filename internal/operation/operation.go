@@ -1,0 +1,256 @@
+// Package operation runs one operation (plan, apply, destroy) on one
+// workspace: lock, generate the work dir, init, plan, confirm, apply, commit
+// the state, unlock. It reports what happens as report events.
+package operation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
+)
+
+// Kind is what an operation does.
+type Kind string
+
+const (
+	Plan    Kind = "plan"
+	Apply   Kind = "apply"
+	Destroy Kind = "destroy"
+)
+
+// StateKeeper guards and records a workspace's state: locks, safeguards,
+// commits. The cli wires internal/state behind it.
+type StateKeeper interface {
+	// Acquire locks the workspace for command and checks the safeguards.
+	Acquire(ctx context.Context, w *workspace.Workspace, command string) (release func(), err error)
+	// Record commits the state of w after command, if it changed.
+	Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result) error
+}
+
+// Confirm asks whether to go on with a plan; planText is tofu's rendering.
+type Confirm func(ctx context.Context, workspace, planText string) (bool, error)
+
+// Runner runs operations on the workspaces of one clan.
+type Runner struct {
+	Root   string
+	Set    *workspace.Set
+	Engine *tofu.Engine
+	// Env is added to tofu's environment (credentials, TF_ENCRYPTION).
+	Env    []string
+	Keeper StateKeeper
+	// Confirm is asked before applying a plan with changes; nil applies at once.
+	Confirm Confirm
+	Sink    report.Sink
+	// LogDir holds one log file per workspace of this run.
+	LogDir string
+	// Refresh checks reality (drift) when planning; false adds -refresh=false
+	// only where tofu allows it. Plans refresh by default, as tofu does.
+	NoRefresh bool
+
+	gate initGate
+	// confirmMu serialises prompts so that two workspaces never ask at once.
+	confirmMu sync.Mutex
+}
+
+// Run performs kind on the named workspace.
+func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Result) {
+	start := time.Now()
+	res = report.Result{Workspace: name}
+	defer func() { res.Duration = time.Since(start) }()
+	w, ok := r.Set.Get(name)
+	if !ok {
+		return failed(res, fmt.Errorf("no workspace %q", name))
+	}
+	if kind == Plan {
+		if missing := r.unappliedUpstream(w); missing != "" {
+			res.Status = report.StatusSkipped
+			res.SkippedBecause = missing + " not applied yet"
+			return res
+		}
+	}
+	logFile, err := r.openLog(name)
+	if err != nil {
+		return failed(res, err)
+	}
+	defer logFile.Close()
+	res.LogPath = logFile.Name()
+
+	r.event(name, report.PhaseLock, "")
+	if r.Keeper != nil && kind != Plan {
+		release, err := r.Keeper.Acquire(ctx, w, string(kind))
+		if err != nil {
+			return failed(res, err)
+		}
+		defer release()
+	}
+	dir, err := r.Set.WriteWorkDir(r.Root, w)
+	if err != nil {
+		return failed(res, err)
+	}
+	config, err := os.ReadFile(filepath.Join(dir, workspace.ConfigFile))
+	if err != nil {
+		return failed(res, err)
+	}
+	inv := tofu.Invocation{Dir: dir, Env: r.Env, Log: logFile}
+
+	r.event(name, report.PhaseInit, "")
+	if _, err := r.ensureInit(ctx, dir, filepath.Join(r.Root, w.LockFile()), config, inv); err != nil {
+		return r.tofuFailed(res, "init", err)
+	}
+
+	r.event(name, report.PhasePlan, "")
+	planFile := filepath.Join(dir, "tfplan")
+	os.Remove(planFile)
+	counts, changed, err := r.plan(ctx, kind, inv, planFile)
+	res.Add, res.Change, res.Destroy = counts.Add, counts.Change, counts.Remove
+	if err != nil {
+		return r.tofuFailed(res, "plan", err)
+	}
+	if !changed {
+		res.Status = report.StatusNoChanges
+		os.Remove(planFile)
+		return res
+	}
+	if kind == Plan {
+		res.Status = report.StatusOK
+		return res
+	}
+	if r.Confirm != nil {
+		ok, err := r.confirm(ctx, inv, name, planFile)
+		if err != nil {
+			return failed(res, err)
+		}
+		if !ok {
+			res.Status = report.StatusSkipped
+			res.SkippedBecause = "not confirmed"
+			os.Remove(planFile)
+			return res
+		}
+	}
+	phase := report.PhaseApply
+	if kind == Destroy {
+		phase = report.PhaseDestroy
+	}
+	r.event(name, phase, "")
+	applyErr := r.apply(ctx, inv, name, phase, planFile, counts)
+	os.Remove(planFile)
+	if applyErr != nil {
+		res = r.tofuFailed(res, string(kind), applyErr)
+	} else {
+		res.Status = report.StatusOK
+	}
+	if r.Keeper != nil {
+		r.event(name, report.PhaseCommit, "")
+		// A failed or interrupted apply may still have changed state: record it too.
+		if err := r.Keeper.Record(context.WithoutCancel(ctx), w, string(kind), res); err != nil && applyErr == nil {
+			return failed(res, err)
+		}
+	}
+	return res
+}
+
+func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planFile string) (tofu.ChangeSummary, bool, error) {
+	var counts tofu.ChangeSummary
+	inv.Args = []string{"plan", "-input=false", "-json", "-detailed-exitcode", "-out=" + planFile}
+	if kind == Destroy {
+		inv.Args = append(inv.Args, "-destroy")
+	}
+	if r.NoRefresh {
+		inv.Args = append(inv.Args, "-refresh=false")
+	}
+	inv.OnMessage = func(m tofu.Message) {
+		if m.Type == "change_summary" && m.Changes != nil {
+			counts = *m.Changes
+		}
+	}
+	err := r.Engine.Run(ctx, inv)
+	var exit *tofu.ExitError
+	if errors.As(err, &exit) && exit.Code == 2 {
+		return counts, true, nil
+	}
+	return counts, false, err
+}
+
+func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, phase report.Phase, planFile string, counts tofu.ChangeSummary) error {
+	total := counts.Add + counts.Change + counts.Remove
+	done := 0
+	inv.Args = []string{"apply", "-input=false", "-json", "-auto-approve", planFile}
+	inv.OnMessage = func(m tofu.Message) {
+		switch m.Type {
+		case "apply_complete", "apply_errored":
+			done++
+			msg := ""
+			if m.Hook != nil {
+				msg = m.Hook.Resource.Addr + ": " + m.Hook.Action
+			}
+			if m.Type == "apply_errored" {
+				msg += " failed"
+			}
+			r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase, Done: done, Total: total, Message: msg})
+		}
+	}
+	return r.Engine.Run(ctx, inv)
+}
+
+func (r *Runner) confirm(ctx context.Context, inv tofu.Invocation, name, planFile string) (bool, error) {
+	r.confirmMu.Lock()
+	defer r.confirmMu.Unlock()
+	var text strings.Builder
+	inv.Args = []string{"show", "-no-color", planFile}
+	inv.Stdout = &text
+	if err := r.Engine.Run(ctx, inv); err != nil {
+		return false, fmt.Errorf("workspace %s: showing the plan: %v", name, err)
+	}
+	return r.Confirm(ctx, name, text.String())
+}
+
+// unappliedUpstream names an upstream workspace whose state does not exist
+// yet: a plan of w cannot read its outputs.
+func (r *Runner) unappliedUpstream(w *workspace.Workspace) string {
+	for _, ref := range w.Refs {
+		up, ok := r.Set.Get(ref.Workspace)
+		if !ok || !up.Backend.IsGitState() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(r.Root, up.StateFile())); err != nil {
+			return up.Name
+		}
+	}
+	return ""
+}
+
+func (r *Runner) openLog(name string) (*os.File, error) {
+	if err := os.MkdirAll(r.LogDir, 0o755); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(filepath.Join(r.LogDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+}
+
+func (r *Runner) event(ws string, phase report.Phase, msg string) {
+	r.Sink.Event(report.Event{Workspace: ws, Time: time.Now(), Phase: phase, Message: msg})
+}
+
+func (r *Runner) tofuFailed(res report.Result, step string, err error) report.Result {
+	var exit *tofu.ExitError
+	if errors.As(err, &exit) {
+		res.ErrorTail = exit.Diagnostics
+		msg := exit.Error()
+		return failed(res, fmt.Errorf("workspace %s: %s failed: %s", res.Workspace, step, msg))
+	}
+	return failed(res, fmt.Errorf("workspace %s: %s: %v", res.Workspace, step, err))
+}
+
+func failed(res report.Result, err error) report.Result {
+	res.Status = report.StatusFailed
+	res.Error = err.Error()
+	return res
+}

@@ -1,0 +1,67 @@
+package operation
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
+)
+
+// Prepare writes the work dir of the named workspace and initialises it when
+// needed; it returns the work dir. Init output goes to log.
+func (r *Runner) Prepare(ctx context.Context, name string, log io.Writer) (*workspace.Workspace, string, error) {
+	w, ok := r.Set.Get(name)
+	if !ok {
+		return nil, "", fmt.Errorf("no workspace %q", name)
+	}
+	dir, err := r.Set.WriteWorkDir(r.Root, w)
+	if err != nil {
+		return nil, "", err
+	}
+	config, err := os.ReadFile(filepath.Join(dir, workspace.ConfigFile))
+	if err != nil {
+		return nil, "", err
+	}
+	inv := tofu.Invocation{Dir: dir, Env: r.Env, Log: log}
+	if _, err := r.ensureInit(ctx, dir, filepath.Join(r.Root, w.LockFile()), config, inv); err != nil {
+		return nil, "", fmt.Errorf("workspace %s: init failed: %v", name, err)
+	}
+	return w, dir, nil
+}
+
+// Raw runs any tofu command in the workspace with the same backend and
+// environment as the other operations, under the workspace lock, and records
+// the state afterwards (state mv, import and the like change it).
+func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	w, ok := r.Set.Get(name)
+	if !ok {
+		return fmt.Errorf("no workspace %q", name)
+	}
+	command := "tofu"
+	if len(args) > 0 {
+		command = "tofu " + args[0]
+	}
+	if r.Keeper != nil {
+		release, err := r.Keeper.Acquire(ctx, w, command)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	_, dir, err := r.Prepare(ctx, name, stderr)
+	if err != nil {
+		return err
+	}
+	runErr := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: r.Env, Stdin: stdin, Stdout: stdout, Log: stderr})
+	if r.Keeper != nil {
+		if err := r.Keeper.Record(context.WithoutCancel(ctx), w, command, report.Result{Workspace: name}); err != nil && runErr == nil {
+			return err
+		}
+	}
+	return runErr
+}

@@ -1,0 +1,149 @@
+// Package state keeps Terraform state trustworthy: where each workspace's
+// state lives in the clan, checks that a state file is whole, per-workspace
+// locks (on this host and, through the git remote, across a team), the
+// safeguards run before tofu touches state, crash recovery, the git commit
+// after a run and its history, and the environment tofu gets for encryption
+// and credentials. internal/operation drives it through Begin/Finish/Close.
+package state
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Kind is the kind of a workspace.
+type Kind string
+
+const (
+	KindShared  Kind = "shared"
+	KindMachine Kind = "machine"
+)
+
+// Layout relative to the clan root.
+const (
+	StateRoot     = "terraform-state"
+	WorkRoot      = ".clan-terranix"
+	StateFileName = "terraform.tfstate"
+	LockFileName  = ".terraform.lock.hcl"
+	BackupSuffix  = ".backup"
+	locksDir      = ".clan-terranix/locks"
+	markersDir    = ".clan-terranix/runs"
+)
+
+// stateGitignore keeps tofu's by-products out of git; torn files set aside by
+// recovery stay on disk for inspection but are never committed.
+const stateGitignore = "*.backup\n*.lock.info\n.terraform/\n*.torn-*\n"
+
+// Paths says where a workspace's files are. All paths except Root are
+// relative to the clan root (they are what git sees).
+type Paths struct {
+	Root      string
+	Workspace string // "shared" or the machine name
+	Kind      Kind
+	Dir       string // terraform-state/shared or terraform-state/machines/<m>
+	State     string // Dir/terraform.tfstate
+	LockFile  string // Dir/.terraform.lock.hcl (provider dependency lock, committed)
+	Backup    string // Dir/terraform.tfstate.backup (tofu's, never committed)
+}
+
+// PathsFor returns the paths of workspace name of kind below the clan root.
+func PathsFor(root string, kind Kind, name string) (Paths, error) {
+	if err := checkName(name); err != nil {
+		return Paths{}, err
+	}
+	var dir string
+	switch kind {
+	case KindShared:
+		if name != "shared" {
+			return Paths{}, fmt.Errorf("workspace %q: the shared workspace is called \"shared\"", name)
+		}
+		dir = StateRoot + "/shared"
+	case KindMachine:
+		dir = StateRoot + "/machines/" + name
+	default:
+		return Paths{}, fmt.Errorf("workspace %q: unknown kind %q (want shared or machine)", name, kind)
+	}
+	return Paths{
+		Root:      root,
+		Workspace: name,
+		Kind:      kind,
+		Dir:       dir,
+		State:     dir + "/" + StateFileName,
+		LockFile:  dir + "/" + LockFileName,
+		Backup:    dir + "/" + StateFileName + BackupSuffix,
+	}, nil
+}
+
+// Abs returns the absolute path of rel (one of the fields above).
+func (p Paths) Abs(rel string) string { return filepath.Join(p.Root, filepath.FromSlash(rel)) }
+
+// Committed are the files of the workspace that belong in git.
+func (p Paths) Committed() []string { return []string{p.State, p.LockFile} }
+
+// LocalLockPath is the flock file of the workspace on this host.
+func (p Paths) LocalLockPath() string {
+	return filepath.Join(p.Root, locksDir, p.Workspace+".lock")
+}
+
+// RemoteLockRef is the ref on the git remote that holds the team lock.
+func (p Paths) RemoteLockRef() string { return "refs/clan-terranix/locks/" + p.Workspace }
+
+func (p Paths) markerPath() string {
+	return filepath.Join(p.Root, markersDir, p.Workspace+".json")
+}
+
+// checkName keeps workspace names usable as one path segment and a ref name.
+func checkName(name string) error {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\:~^?*[ \t\n") ||
+		strings.HasPrefix(name, "-") || strings.HasSuffix(name, ".lock") || strings.Contains(name, "..") {
+		return fmt.Errorf("workspace name %q cannot be used as a folder and git ref name", name)
+	}
+	return nil
+}
+
+// EnsureLayout creates terraform-state/.gitignore and .clan-terranix/.gitignore
+// when missing. It leaves existing files alone: the user may have added lines.
+func EnsureLayout(root string) error {
+	if err := writeIfMissing(filepath.Join(root, StateRoot, ".gitignore"), stateGitignore); err != nil {
+		return err
+	}
+	return writeIfMissing(filepath.Join(root, WorkRoot, ".gitignore"), "*\n")
+}
+
+func writeIfMissing(path, content string) error {
+	if _, err := os.Stat(path); err == nil || !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return writeFileAtomic(path, []byte(content), 0o644)
+}
+
+// writeFileAtomic writes via a temp file in the same folder and a rename, so a
+// reader (or a crash) never sees half a file.
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), perm); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,160 @@
+package tofu
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Invocation is one tofu command.
+type Invocation struct {
+	Dir  string
+	Args []string
+	// Env is added to the environment of clan-terranix itself.
+	Env []string
+	// Log receives everything tofu prints (both streams); may be nil.
+	Log io.Writer
+	// OnMessage receives each parsed -json message from stdout; may be nil.
+	OnMessage func(Message)
+	// Stdout, when set, receives stdout instead of the message parser and
+	// the log (for output the caller wants as is: `show`, raw commands).
+	Stdout io.Writer
+	// Stdin is passed through (for interactive raw commands); nil means none.
+	Stdin io.Reader
+	// GracePeriod is how long tofu may take to stop after an interrupt before
+	// it is killed. Zero means 5 minutes: an apply writes its state on the way out.
+	GracePeriod time.Duration
+}
+
+// ExitError is a tofu process that ran and exited non-zero.
+type ExitError struct {
+	Code int
+	// Diagnostics are the error messages tofu reported, if any.
+	Diagnostics []string
+}
+
+func (e *ExitError) Error() string {
+	if len(e.Diagnostics) > 0 {
+		return e.Diagnostics[0]
+	}
+	return fmt.Sprintf("exit status %d", e.Code)
+}
+
+// BaseEnv is the environment tofu runs with besides the caller's additions.
+var BaseEnv = []string{"TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1"}
+
+// Run runs the engine with inv. When ctx is cancelled the process receives
+// one SIGINT (it runs in its own process group, so a terminal's Ctrl-C does
+// not reach it twice and make it abort without writing state) and Run waits
+// for it to exit.
+func (e *Engine) Run(ctx context.Context, inv Invocation) error {
+	cmd := exec.Command(e.Path, inv.Args...)
+	cmd.Dir = inv.Dir
+	cmd.Env = append(append(os.Environ(), BaseEnv...), inv.Env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Stdin = inv.Stdin
+	logw := inv.Log
+	if logw == nil {
+		logw = io.Discard
+	}
+	var diags []string
+	var stderr bytes.Buffer
+	cmd.Stderr = io.MultiWriter(logw, &stderr)
+	var stdout io.ReadCloser
+	if inv.Stdout != nil {
+		cmd.Stdout = inv.Stdout
+	} else {
+		pipe, err := cmd.StdoutPipe()
+		if err != nil {
+			return err
+		}
+		stdout = pipe
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting %s: %v", e.Name, err)
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = cmd.Process.Signal(os.Interrupt)
+			grace := inv.GracePeriod
+			if grace == 0 {
+				grace = 5 * time.Minute
+			}
+			select {
+			case <-done:
+			case <-time.After(grace):
+				_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			}
+		case <-done:
+		}
+	}()
+	if stdout != nil {
+		diags = scanMessages(stdout, logw, inv.OnMessage)
+	}
+	err := cmd.Wait()
+	close(done)
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		if len(diags) == 0 {
+			diags = errorLines(stderr.String())
+		}
+		return &ExitError{Code: exit.ExitCode(), Diagnostics: diags}
+	}
+	return err
+}
+
+// scanMessages copies tofu's stdout to the log and hands each JSON line to
+// onMessage; it returns the error diagnostics seen.
+func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) []string {
+	var diags []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	for sc.Scan() {
+		line := sc.Bytes()
+		logw.Write(line)
+		logw.Write([]byte{'\n'})
+		if len(line) == 0 || line[0] != '{' {
+			continue
+		}
+		var m Message
+		if json.Unmarshal(line, &m) != nil {
+			continue
+		}
+		if m.Type == "diagnostic" && m.Diagnostic != nil && m.Diagnostic.Severity == "error" {
+			diags = append(diags, m.Diagnostic.Line())
+		}
+		if onMessage != nil {
+			onMessage(m)
+		}
+	}
+	io.Copy(logw, r)
+	return diags
+}
+
+// errorLines picks the lines of human tofu output that say what failed.
+func errorLines(out string) []string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimSpace(strings.Trim(l, "│╷╵ "))
+		if strings.HasPrefix(l, "Error: ") {
+			lines = append(lines, strings.TrimPrefix(l, "Error: "))
+		}
+	}
+	if len(lines) == 0 {
+		if l := firstLine(out); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}

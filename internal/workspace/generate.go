@@ -1,0 +1,106 @@
+package workspace
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"sort"
+)
+
+// ConfigFile is the name of the generated Terraform JSON in a work dir.
+const ConfigFile = "config.tf.json"
+
+// Generate returns the config.tf.json of w: the evaluated config plus the
+// backend block and one terraform_remote_state data source per upstream
+// workspace it reads. The input config is not modified.
+func (s *Set) Generate(w *Workspace) ([]byte, error) {
+	doc := shallowCopy(w.config)
+	if !w.Backend.UserDefined {
+		tf := shallowCopy(asMap(doc["terraform"]))
+		tf["backend"] = map[string]any{w.Backend.Type: w.Backend.Config}
+		doc["terraform"] = tf
+	}
+	upstream := map[string]bool{}
+	for _, r := range w.Refs {
+		upstream[r.Workspace] = true
+	}
+	if len(upstream) > 0 {
+		data := shallowCopy(asMap(doc["data"]))
+		rs := shallowCopy(asMap(data["terraform_remote_state"]))
+		names := make([]string, 0, len(upstream))
+		for n := range upstream {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			if _, userWrote := rs[n]; userWrote {
+				continue
+			}
+			up := s.byName[n]
+			rs[n] = map[string]any{"backend": up.Backend.Type, "config": up.Backend.Config}
+		}
+		data["terraform_remote_state"] = rs
+		doc["data"] = data
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("workspace %s: %v", w.Name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteWorkDir writes config.tf.json into the work dir of w below root,
+// leaving the file untouched when its content is the same. It returns the
+// absolute work dir.
+func (s *Set) WriteWorkDir(root string, w *Workspace) (string, error) {
+	data, err := s.Generate(w)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(root, filepath.FromSlash(w.WorkDir()))
+	if err := EnsureWorkRoot(root); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	file := filepath.Join(dir, ConfigFile)
+	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
+		return dir, nil
+	}
+	return dir, atomicfile.Write(file, data, 0o644)
+}
+
+// EnsureWorkRoot creates .clan-terranix with a .gitignore that ignores the
+// folder itself, so users need not edit their own .gitignore.
+func EnsureWorkRoot(root string) error {
+	dir := filepath.Join(root, ".clan-terranix")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	ignore := filepath.Join(dir, ".gitignore")
+	if _, err := os.Stat(ignore); err == nil {
+		return nil
+	}
+	return atomicfile.Write(ignore, []byte("# Work dirs, logs and stamps of clan-terranix: never committed.\n*\n"), 0o644)
+}
+
+func asMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+func shallowCopy(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+2)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+// Package acceptance runs testdata/*.txtar with testscript against the real
+// clan-terranix binary, built fresh from this checkout, with real tofu, nix
+// and git from scripts/bootstrap.
+//
+// Besides testscript's own commands a script has:
+//
+//	example NAME DIR   copy examples/NAME into DIR and make it a git repo with one commit
+//
+// and these variables: HOME=$WORK/home, NO_COLOR=1, TF_CLI_CONFIG_FILE (the
+// offline provider mirror), NIX_CONFIG, a fixed git identity, REPO (the checkout).
+package acceptance
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/clan-terranix/clan-terranix/internal/testenv"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// binDir holds the clan-terranix binary that TestMain built.
+var binDir string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	os.Exit(buildAndRun(m))
+}
+
+func buildAndRun(m *testing.M) int {
+	tc := testenv.Find()
+	if tc.RepoRoot == "" {
+		fmt.Fprintln(os.Stderr, "acceptance: no clan-terranix checkout above", mustGetwd())
+		return 1
+	}
+	dir, err := os.MkdirTemp("", "clan-terranix-acceptance-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acceptance:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "clan-terranix"), "./cmd/clan-terranix")
+	build.Dir = tc.RepoRoot
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "acceptance: go build ./cmd/clan-terranix in %s: %v\n", tc.RepoRoot, err)
+		return 1
+	}
+	binDir = dir
+	return m.Run()
+}
+
+func TestScripts(t *testing.T) {
+	tc := testenv.Tools(t)
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			return setup(env, tc)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"example": cmdExample(tc),
+		},
+	})
+}
+
+// setup gives every script the toolchain's environment, with the freshly
+// built binary first on PATH and a HOME of its own.
+func setup(env *testscript.Env, tc testenv.Toolchain) error {
+	for name, value := range tc.Vars() {
+		if name == "PATH" {
+			value = binDir + string(os.PathListSeparator) + value
+		}
+		env.Setenv(name, value)
+	}
+	home := filepath.Join(env.WorkDir, "home")
+	if err := os.MkdirAll(home, 0o755); err != nil {
+		return err
+	}
+	env.Setenv("HOME", home)
+	env.Setenv("NO_COLOR", "1")
+	env.Setenv("REPO", tc.RepoRoot)
+	return nil
+}
+
+// cmdExample is `example NAME DIR`: a scratch clan made from examples/NAME,
+// committed, as a user's clan would be.
+func cmdExample(tc testenv.Toolchain) func(ts *testscript.TestScript, neg bool, args []string) {
+	return func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg {
+			ts.Fatalf("unsupported: ! example")
+		}
+		if len(args) != 2 {
+			ts.Fatalf("usage: example NAME DIR")
+		}
+		src := filepath.Join(tc.RepoRoot, "examples", args[0])
+		if _, err := os.Stat(src); err != nil {
+			ts.Fatalf("example %s: %v", args[0], err)
+		}
+		dst := ts.MkAbs(args[1])
+		ts.Check(testenv.CopyTree(src, dst))
+		ts.Check(testenv.InitRepo(dst))
+	}
+}
+
+func mustGetwd() string {
+	dir, _ := os.Getwd()
+	return dir
+}
