@@ -44,6 +44,10 @@ func runApply(ctx context.Context, opts *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	_, err = operate(ctx, opts.GlobalOptions, lc, operation.Apply, selected, &opts.Run)
+	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	if err != nil {
+		return err
+	}
+	_, err = operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)
 	return err
 }

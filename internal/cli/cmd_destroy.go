@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -48,44 +46,37 @@ func runDestroy(ctx context.Context, opts *destroyOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkNoLiveReaders(lc, selected); err != nil {
+	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	if err != nil {
 		return err
 	}
-	_, err = operate(ctx, opts.GlobalOptions, lc, operation.Destroy, selected, &opts.Run)
+	if err := checkNoLiveReaders(lc, runner, selected); err != nil {
+		return err
+	}
+	_, err = operate(ctx, opts.GlobalOptions, runner, lc, operation.Destroy, selected, &opts.Run)
 	return err
 }
 
 // checkNoLiveReaders refuses to destroy a workspace while a workspace outside
 // the selection still has resources and depends on it.
-func checkNoLiveReaders(lc *loadedClan, selected []string) error {
+func checkNoLiveReaders(lc *loadedClan, runner *operation.Runner, selected []string) error {
 	for _, name := range selected {
 		var readers []string
 		for _, d := range lc.Graph.Dependents(name) {
 			if contains(selected, d) {
 				continue
 			}
-			w, _ := lc.Set.Get(d)
-			if hasResources(filepath.Join(lc.Root, w.StateFile())) {
+			if runner.HasResources(d) {
 				readers = append(readers, d)
 			}
 		}
 		if len(readers) > 0 {
-			return fmt.Errorf("cannot destroy %s: %s still depend on it and have resources (destroy them in the same run, or pass --with-dependents)", name, strings.Join(readers, ", "))
+			verb := "depends on it and has"
+			if len(readers) > 1 {
+				verb = "depend on it and have"
+			}
+			return fmt.Errorf("cannot destroy %s: %s still %s resources (destroy them in the same run, or pass --with-dependents)", name, strings.Join(readers, ", "), verb)
 		}
 	}
 	return nil
-}
-
-// hasResources reports whether a plaintext state file records any resource.
-// Encrypted or unreadable state counts as having resources: refusing is the safe side.
-func hasResources(stateFile string) bool {
-	data, err := os.ReadFile(stateFile)
-	if err != nil {
-		return false
-	}
-	st, err := readState(data)
-	if err != nil {
-		return true
-	}
-	return len(st.Resources) > 0
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 
 	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/operation"
 )
 
 type outputOptions struct {
@@ -51,9 +53,13 @@ func runOutput(ctx context.Context, opts *outputOptions) error {
 	if names, err = lc.Graph.Select(names, false, false); err != nil {
 		return err
 	}
-	all := map[string]map[string]outputValue{}
+	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	if err != nil {
+		return err
+	}
+	all := map[string]map[string]operation.OutputValue{}
 	for _, n := range names {
-		if all[n], err = workspaceOutputs(ctx, opts.GlobalOptions, lc, n); err != nil {
+		if all[n], err = runner.Outputs(ctx, n); err != nil {
 			return err
 		}
 	}
@@ -87,7 +93,7 @@ func runOutput(ctx context.Context, opts *outputOptions) error {
 	return nil
 }
 
-func renderValue(o outputValue) string {
+func renderValue(o operation.OutputValue) string {
 	if o.Sensitive {
 		return "<sensitive>"
 	}

@@ -46,7 +46,11 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	results, err := operate(ctx, opts.GlobalOptions, lc, operation.Plan, selected, &opts.Run)
+	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	if err != nil {
+		return err
+	}
+	results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Plan, selected, &opts.Run)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 )
 
@@ -47,11 +46,10 @@ func runTofu(ctx context.Context, opts *tofuOptions) error {
 	if _, err := lc.Graph.Select([]string{opts.Workspace}, false, false); err != nil {
 		return err
 	}
-	engine, err := tofu.Find(ctx, opts.Engine)
+	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
 	if err != nil {
 		return err
 	}
-	runner := &operation.Runner{Root: lc.Root, Set: lc.Set, Engine: engine, Keeper: newStateKeeper(lc.Root)}
 	err = runner.Raw(ctx, opts.Workspace, opts.Args, opts.Stdin, opts.Stdout, opts.Stderr)
 	var exit *tofu.ExitError
 	if errors.As(err, &exit) {

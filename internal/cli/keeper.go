@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/clan-terranix/clan-terranix/internal/changes"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
@@ -31,7 +32,7 @@ func (k *gitKeeper) Record(ctx context.Context, w *workspace.Workspace, command 
 		return nil
 	}
 	var paths []string
-	for _, p := range []string{w.StateFile(), w.LockFile()} {
+	for _, p := range []string{w.StateFile(), w.LockFile(), changes.RecordPath(w)} {
 		if _, err := os.Stat(filepath.Join(k.root, p)); err == nil {
 			paths = append(paths, p)
 		}
@@ -49,3 +50,6 @@ func (k *gitKeeper) Record(ctx context.Context, w *workspace.Workspace, command 
 	}
 	return nil
 }
+
+// lockHolder describes who holds the workspace's lock, or "".
+func lockHolder(lc *loadedClan, ws string) string { return "" }

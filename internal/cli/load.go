@@ -25,6 +25,8 @@ type loadedClan struct {
 	Eval   *nixeval.Result
 	Set    *workspace.Set
 	Graph  *graph.Graph
+	// Settings are the clan-wide settings (inventory/services/terranix.nix).
+	Settings *clan.Settings
 }
 
 // clanRoot resolves --clan / CLAN_DIR / the nearest parent clan.
@@ -57,8 +59,12 @@ func loadClan(ctx context.Context, g *GlobalOptions, eo EvalOptions) (*loadedCla
 	if err != nil {
 		return nil, err
 	}
+	settings, err := clan.ParseSettings(res.Settings)
+	if err != nil {
+		return nil, err
+	}
 	warn(g.Stderr, set.Warnings)
-	return &loadedClan{Root: layout.Root, Layout: layout, Eval: res, Set: set, Graph: gr}, nil
+	return &loadedClan{Root: layout.Root, Layout: layout, Eval: res, Set: set, Graph: gr, Settings: settings}, nil
 }
 
 func warn(w io.Writer, warnings []string) {

@@ -28,6 +28,7 @@ type RunFlags struct {
 	Parallelism    int
 	FailFast       bool
 	Yes            bool
+	Changed        bool
 }
 
 func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
@@ -36,7 +37,8 @@ func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
 	f.StringSliceVar(&rf.Tags, "tags", nil, "the workspaces of machines carrying these tags")
 	f.BoolVar(&rf.NoDeps, "no-deps", false, "leave out the workspaces the selected ones depend on")
 	f.BoolVar(&rf.WithDependents, "with-dependents", false, "add the workspaces that depend on the selected ones")
-	f.IntVar(&rf.Parallelism, "parallelism", 4, "how many workspaces run at once")
+	f.IntVar(&rf.Parallelism, "parallelism", 0, "how many workspaces run at once (default: the settings' parallelism, else 4)")
+	f.BoolVar(&rf.Changed, "changed", false, "only workspaces whose config or upstream outputs changed since their last apply (and their dependents)")
 	f.BoolVar(&rf.FailFast, "fail-fast", false, "start nothing new after a failure")
 	if confirm {
 		f.BoolVarP(&rf.Yes, "yes", "y", false, "apply without asking")
@@ -69,35 +71,50 @@ func selection(lc *loadedClan, names []string, rf *RunFlags, withDeps bool) ([]s
 	return lc.Graph.Select(picked, withDeps && !rf.NoDeps, rf.WithDependents)
 }
 
-// operate runs kind over the selected workspaces and prints the results.
-func operate(ctx context.Context, g *GlobalOptions, lc *loadedClan, kind operation.Kind, selected []string, rf *RunFlags) ([]report.Result, error) {
-	engine, err := tofu.Find(ctx, g.Engine)
+// newRunner sets up the operation runner of a clan: the engine (flag, then
+// settings, then what is on PATH) and the state keeper.
+func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operation.Runner, error) {
+	name := g.Engine
+	if name == "" {
+		name = lc.Settings.Engine
+	}
+	engine, err := tofu.Find(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	runner := &operation.Runner{
+	return &operation.Runner{
 		Root:   lc.Root,
 		Set:    lc.Set,
 		Engine: engine,
 		Keeper: newStateKeeper(lc.Root),
 		LogDir: filepath.Join(lc.Root, ".clan-terranix", "logs", time.Now().Format("20060102-150405")+fmt.Sprintf("-%d", os.Getpid())),
-	}
+	}, nil
+}
+
+// operate runs kind over the selected workspaces and prints the results.
+func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc *loadedClan, kind operation.Kind, selected []string, rf *RunFlags) ([]report.Result, error) {
+	started := time.Now()
+	display := newDisplay(g, string(kind), len(selected))
 	if kind != operation.Plan && !rf.Yes {
 		if !g.IsTerminal() {
 			return nil, fmt.Errorf("%s changes infrastructure: pass --yes to run without a terminal to confirm on", kind)
 		}
-		runner.Confirm = terminalConfirm(g)
+		runner.Confirm = pausing(display, terminalConfirm(g))
 	}
-	sink := newSink(g, runner.Confirm != nil)
-	runner.Sink = sink
+	runner.OnlyChanged = rf.Changed
+	runner.Sink = display
 	job := func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, kind, ws) }
+	parallelism := rf.Parallelism
+	if parallelism == 0 {
+		parallelism = lc.Settings.Parallelism
+	}
 	results := run.Run(ctx, lc.Graph, selected, run.Options{
-		Parallelism: rf.Parallelism,
+		Parallelism: parallelism,
 		FailFast:    rf.FailFast,
 		Reverse:     kind == operation.Destroy,
-	}, job, sink)
-	sink.Close()
-	if err := printResults(g, string(kind), results); err != nil {
+	}, job, display)
+	display.Close()
+	if err := printResults(g, string(kind), started, results); err != nil {
 		return results, err
 	}
 	for _, r := range results {

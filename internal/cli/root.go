@@ -66,6 +66,7 @@ func Main() int {
 	root := NewRootCommand(g)
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)
+	writeRusage()
 	if err == nil {
 		return 0
 	}
@@ -111,4 +112,18 @@ var commands []func(*GlobalOptions) *cobra.Command
 func register(c func(*GlobalOptions) *cobra.Command) bool {
 	commands = append(commands, c)
 	return true
+}
+
+// writeRusage records the peak memory of clan-terranix itself, without its
+// tofu and nix children, for the benchmarks (bench/): GNU time counts the
+// largest child instead.
+func writeRusage() {
+	file := os.Getenv("CLAN_TERRANIX_RUSAGE_FILE")
+	if file == "" {
+		return
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		_ = os.WriteFile(file, []byte(fmt.Sprintf("{\"maxrss_kb\": %d}\n", ru.Maxrss)), 0o644)
+	}
 }

@@ -1,38 +1,32 @@
 package cli
 
 import (
-	"fmt"
-	"sync"
+	"context"
+	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 )
 
-type plainSink struct {
-	g  *GlobalOptions
-	mu sync.Mutex
+// newDisplay shows progress on stderr: a live view on a terminal, plain
+// prefixed lines otherwise. Results go to stdout (printResults).
+func newDisplay(g *GlobalOptions, command string, total int) report.Display {
+	return report.NewDisplay(g.Stderr, command, report.NewStyle(g.NoColor, g.Stderr), total)
 }
 
-func newSink(g *GlobalOptions, prompting bool) interface {
-	report.Sink
-	Close()
-} {
-	return &plainSink{g: g}
+// pausing stops the live view while confirm asks on the terminal.
+func pausing(d report.Display, confirm operation.Confirm) operation.Confirm {
+	return func(ctx context.Context, ws, planText string) (bool, error) {
+		d.Pause()
+		defer d.Resume()
+		return confirm(ctx, ws, planText)
+	}
 }
 
-func (s *plainSink) Event(e report.Event) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fmt.Fprintf(s.g.Stderr, "[%s] %s %s\n", e.Workspace, e.Phase, e.Message)
-}
-func (s *plainSink) Finish(r report.Result) {}
-func (s *plainSink) Close()                 {}
-
-func printResults(g *GlobalOptions, command string, results []report.Result) error {
+// printResults prints the summary table, or the JSON run report with --json.
+func printResults(g *GlobalOptions, command string, started time.Time, results []report.Result) error {
 	if g.JSON {
-		return writeJSON(g.Stdout, results)
+		return report.WriteJSON(g.Stdout, report.NewRunReport(command, started, time.Now(), results))
 	}
-	for _, r := range results {
-		fmt.Fprintf(g.Stdout, "%s\t%s\t+%d ~%d -%d\t%s %s\n", r.Workspace, r.Status, r.Add, r.Change, r.Destroy, r.SkippedBecause, r.Error)
-	}
-	return nil
+	return report.WriteSummary(g.Stdout, results, report.NewStyle(g.NoColor, g.Stdout).Color)
 }

@@ -3,6 +3,7 @@ package deploy
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,6 +18,21 @@ type jsonObject struct {
 }
 
 func newJSONObject() *jsonObject { return &jsonObject{values: map[string]any{}} }
+
+// parseJSONDocument parses a whole file that must hold one JSON object, with
+// errors a person can act on (line numbers, "truncated").
+func parseJSONDocument(data []byte) (*jsonObject, error) {
+	obj, err := parseJSONObject(data)
+	var syntax *json.SyntaxError
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		return nil, fmt.Errorf("truncated JSON (unexpected end of file)")
+	case errors.As(err, &syntax):
+		line := 1 + bytes.Count(data[:min(int(syntax.Offset), len(data))], []byte("\n"))
+		return nil, fmt.Errorf("line %d: %v", line, syntax)
+	}
+	return obj, err
+}
 
 // parseJSONObject parses data, which must be a JSON object.
 func parseJSONObject(data []byte) (*jsonObject, error) {

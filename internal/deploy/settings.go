@@ -7,6 +7,8 @@ package deploy
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -96,6 +98,7 @@ func ParseSettings(machine string, raw map[string]any) (Settings, error) {
 			s.InstanceIDOutput, err = stringValue(value)
 		case "identityFile":
 			s.IdentityFile, err = stringValue(value)
+			s.IdentityFile = expandHome(s.IdentityFile)
 		case "sshPort":
 			n, ok := value.(float64)
 			if !ok || n != float64(int(n)) || n < 1 || n > 65535 {
@@ -196,4 +199,15 @@ func durationValue(v any) (time.Duration, error) {
 		return d, nil
 	}
 	return 0, fmt.Errorf("%v is not a duration", v)
+}
+
+// expandHome turns a leading ~/ into the home folder: no shell runs between
+// us and clan, so nothing else would expand it.
+func expandHome(path string) string {
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return path
 }

@@ -35,7 +35,7 @@ func SetTargetHost(path, machine, targetHost string) (bool, error) {
 	}
 	root := newJSONObject()
 	if len(bytes.TrimSpace(data)) > 0 {
-		if root, err = parseJSONObject(data); err != nil {
+		if root, err = parseJSONDocument(data); err != nil {
 			return false, fmt.Errorf("%s: %v", path, err)
 		}
 	}

@@ -20,7 +20,7 @@ func (r Repo) PushHead(ctx context.Context, remote, branch string, protect []str
 	tracking := "refs/remotes/" + remote + "/" + branch
 	for attempt := 0; ; attempt++ {
 		err := r.Push(ctx, remote, []string{"HEAD:refs/heads/" + branch})
-		if err == nil || !isRejected(err) || attempt == 4 {
+		if err == nil || !IsRejected(err) || attempt == 4 {
 			return err
 		}
 		if err := r.Fetch(ctx, remote, "+refs/heads/"+branch+":"+tracking); err != nil {
@@ -73,7 +73,9 @@ func (r Repo) mergeRemote(ctx context.Context, name, tracking string, protect []
 	})
 }
 
-func isRejected(err error) bool {
+// IsRejected reports a push the remote refused because the ref moved on or
+// exists (as opposed to a remote that cannot be reached).
+func IsRejected(err error) bool {
 	var gitErr *Error
 	if !errors.As(err, &gitErr) {
 		return false

@@ -55,6 +55,9 @@ type Runner struct {
 	// Refresh checks reality (drift) when planning; false adds -refresh=false
 	// only where tofu allows it. Plans refresh by default, as tofu does.
 	NoRefresh bool
+	// OnlyChanged skips, without starting tofu, workspaces whose config and
+	// upstream outputs are those of their last apply (changes.UpToDate).
+	OnlyChanged bool
 
 	gate initGate
 	// confirmMu serialises prompts so that two workspaces never ask at once.
@@ -69,6 +72,16 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	w, ok := r.Set.Get(name)
 	if !ok {
 		return failed(res, fmt.Errorf("no workspace %q", name))
+	}
+	if r.OnlyChanged && kind != Destroy {
+		status, err := r.changeStatus(w)
+		if err != nil {
+			return failed(res, err)
+		}
+		if !status.NeedsRun() {
+			res.Status = report.StatusUnchanged
+			return res
+		}
 	}
 	if kind == Plan {
 		if missing := r.unappliedUpstream(w); missing != "" {
@@ -118,6 +131,18 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	if !changed {
 		res.Status = report.StatusNoChanges
 		os.Remove(planFile)
+		if kind == Apply {
+			// Nothing to apply, but the record may be missing or stale (a
+			// config edit with no effect): bring it up to date.
+			if err := r.recordApplied(ctx, w, config); err != nil {
+				return failed(res, err)
+			}
+			if r.Keeper != nil {
+				if err := r.Keeper.Record(ctx, w, string(kind), res); err != nil {
+					return failed(res, err)
+				}
+			}
+		}
 		return res
 	}
 	if kind == Plan {
@@ -147,6 +172,9 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		res = r.tofuFailed(res, string(kind), applyErr)
 	} else {
 		res.Status = report.StatusOK
+		if err := r.afterSuccess(ctx, kind, w, config); err != nil {
+			res = failed(res, err)
+		}
 	}
 	if r.Keeper != nil {
 		r.event(name, report.PhaseCommit, "")

@@ -4,9 +4,9 @@
 package run
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -130,10 +130,10 @@ type finished struct {
 }
 
 func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
-	ready := &intHeap{}
+	ready := &readySet{}
 	for i := range s.order {
 		if s.waitingOn[i] == 0 {
-			heap.Push(ready, i)
+			ready.add(i)
 		}
 	}
 	done := make(chan finished)
@@ -146,9 +146,9 @@ func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
 		if stopReason == "" && ctx.Err() != nil {
 			stopReason = report.SkippedInterrupted
 		}
-		for stopReason == "" && active < s.parallelism && ready.Len() > 0 {
-			i := heap.Pop(ready).(int)
-			if s.state[i] != pending {
+		for stopReason == "" && active < s.parallelism && len(*ready) > 0 {
+			i := ready.first()
+			if s.state[i] != pending { // cannot happen: a ready workspace's prerequisites all succeeded
 				continue
 			}
 			s.start(ctx, i, job, sink, done)
@@ -160,8 +160,8 @@ func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
 		select {
 		case f := <-done:
 			active--
-			s.finish(f, sink, ready)
-			if s.failFast && f.result.Status == report.StatusFailed && stopReason == "" {
+			s.finish(f, sink, ready, ctx.Err() != nil)
+			if s.failFast && s.results[f.index].Status == report.StatusFailed && stopReason == "" {
 				stopReason = report.SkippedFailFast
 			}
 		case <-cancelled:
@@ -200,7 +200,10 @@ func runJob(ctx context.Context, job Job, name string) (r report.Result) {
 	return job(ctx, name)
 }
 
-func (s *schedule) finish(f finished, sink report.Sink, ready *intHeap) {
+// finish records a job's result and releases or skips what waits on it.
+// Once the run is interrupted a failure is most likely the interrupt
+// itself, so what waited on it is skipped as "interrupted".
+func (s *schedule) finish(f finished, sink report.Sink, ready *readySet, interrupted bool) {
 	i, r := f.index, f.result
 	r.Workspace = s.order[i]
 	if r.Status == "" {
@@ -223,7 +226,7 @@ func (s *schedule) finish(f finished, sink report.Sink, ready *intHeap) {
 		for _, j := range s.followers[i] {
 			s.waitingOn[j]--
 			if s.waitingOn[j] == 0 && s.state[j] == pending {
-				heap.Push(ready, j)
+				ready.add(j)
 			}
 		}
 		return
@@ -231,7 +234,10 @@ func (s *schedule) finish(f finished, sink report.Sink, ready *intHeap) {
 	// A job that skipped itself (it saw the interrupt before doing anything)
 	// passes its reason on; a failure names itself.
 	because := r.Workspace
-	if r.Status == report.StatusSkipped && r.SkippedBecause != "" {
+	switch {
+	case interrupted:
+		because = report.SkippedInterrupted
+	case r.Status == report.StatusSkipped && r.SkippedBecause != "":
 		because = r.SkippedBecause
 	}
 	s.skip(s.pendingFollowers(i), because, sink)
@@ -267,17 +273,19 @@ func (s *schedule) skip(indexes []int, because string, sink report.Sink) {
 	}
 }
 
-type intHeap []int
+// readySet holds the workspaces that may start, in order, so the one
+// first in order starts first.
+type readySet []int
 
-func (h intHeap) Len() int           { return len(h) }
-func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *intHeap) Push(x any)        { *h = append(*h, x.(int)) }
-func (h *intHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+func (r *readySet) add(i int) {
+	at, _ := slices.BinarySearch(*r, i)
+	*r = slices.Insert(*r, at, i)
+}
+
+func (r *readySet) first() int {
+	i := (*r)[0]
+	*r = (*r)[1:]
+	return i
 }
 
 type discard struct{}

@@ -276,7 +276,7 @@ func TestInterruptWaitsForRunningJobs(t *testing.T) {
 		t.Errorf("Run returned before the running jobs ended (%d of 2)", stateWritten.Load())
 	}
 	check(t, got, []outcome{{"shared", "ok", ""}, {"a", "failed", ""}, {"b", "failed", ""},
-		{"c", "skipped", "interrupted"}, {"d", "skipped", "a"}})
+		{"c", "skipped", "interrupted"}, {"d", "skipped", "interrupted"}})
 	checkFinishedOnce(t, rec, got)
 }
 

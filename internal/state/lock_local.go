@@ -93,7 +93,7 @@ type LocalLock struct {
 // warning through warn.
 func LockLocal(ctx context.Context, p Paths, command string, timeout time.Duration, warn func(string)) (*LocalLock, error) {
 	path := p.LocalLockPath()
-	if err := EnsureLayout(p.Root); err != nil {
+	if err := EnsureWorkDir(p.Root); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -148,7 +148,10 @@ func UnlockLocal(p Paths, force bool, warn func(string)) error {
 	h, _ := readHolder(holderPath(path))
 	f := flock.New(path)
 	got, err := f.TryLock()
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("workspace %s is not locked", p.Workspace)
+	}
+	if err != nil {
 		return fmt.Errorf("cannot lock %s: %v", path, err)
 	}
 	if got {

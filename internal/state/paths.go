@@ -104,13 +104,17 @@ func checkName(name string) error {
 	return nil
 }
 
-// EnsureLayout creates terraform-state/.gitignore and .clan-terranix/.gitignore
-// when missing. It leaves existing files alone: the user may have added lines.
-func EnsureLayout(root string) error {
-	if err := writeIfMissing(filepath.Join(root, StateRoot, ".gitignore"), stateGitignore); err != nil {
-		return err
-	}
+// EnsureWorkDir creates .clan-terranix/.gitignore ("*") when missing.
+func EnsureWorkDir(root string) error {
 	return writeIfMissing(filepath.Join(root, WorkRoot, ".gitignore"), "*\n")
+}
+
+// EnsureStateGitignore creates terraform-state/.gitignore when missing. It
+// leaves an existing file alone: the user may have added lines. Commit calls
+// it, so that the file appears together with the first state commit (created
+// earlier, an untracked copy would block the user's next pull).
+func EnsureStateGitignore(root string) error {
+	return writeIfMissing(filepath.Join(root, StateRoot, ".gitignore"), stateGitignore)
 }
 
 func writeIfMissing(path, content string) error {

@@ -12,7 +12,7 @@ import (
 // Info is what can be read from a state file without tofu.
 type Info struct {
 	Exists    bool   `json:"exists"`
-	Encrypted bool   `json:"encrypted"` // OpenTofu native encryption: serial and lineage are opaque
+	Encrypted bool   `json:"encrypted"` // OpenTofu native encryption: only serial and lineage are readable
 	Version   int    `json:"version,omitempty"`
 	Serial    int64  `json:"serial,omitempty"`
 	Lineage   string `json:"lineage,omitempty"`
@@ -58,6 +58,10 @@ func ValidateBytes(data []byte, name string) (Info, error) {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		var syntaxErr *json.SyntaxError
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return Info{}, invalid("state %s is not a JSON object", name)
+		}
 		if errors.Is(err, io.ErrUnexpectedEOF) || (errors.As(err, &syntaxErr) && syntaxErr.Offset >= int64(len(bytes.TrimRight(data, " \t\r\n")))) {
 			return Info{}, invalid("state %s is truncated after %d bytes (a write was interrupted?)", name, len(data))
 		}
@@ -75,6 +79,14 @@ func ValidateBytes(data []byte, name string) (Info, error) {
 			return Info{}, invalid("state %s has encrypted_data but no meta: not an OpenTofu encrypted state", name)
 		}
 		info.Encrypted = true
+		// OpenTofu keeps serial and lineage readable beside the ciphertext.
+		var head struct {
+			Serial  int64  `json:"serial"`
+			Lineage string `json:"lineage"`
+		}
+		if json.Unmarshal(data, &head) == nil {
+			info.Serial, info.Lineage = head.Serial, head.Lineage
+		}
 		return info, nil
 	}
 	var head struct {

@@ -144,6 +144,9 @@ func (tc Toolchain) Vars() map[string]string {
 	if tc.CLIConfig != "" {
 		vars["TF_CLI_CONFIG_FILE"] = tc.CLIConfig
 	}
+	if tc.Cache != "" {
+		vars["CLAN_TERRANIX_CACHE"] = tc.Cache // scripts/bootstrap reuses it
+	}
 	return vars
 }
 

@@ -11,19 +11,28 @@
 package acceptance
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/clan-terranix/clan-terranix/internal/testenv"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// binDir holds the clan-terranix binary that TestMain built.
-var binDir string
+var (
+	// binDir holds the clan-terranix binary that TestMain built.
+	binDir string
+	// goEnv is the go command's own settings, passed on so that a script
+	// running go (scripts/quickstart builds the binary) reuses the warm
+	// caches although HOME is $WORK/home.
+	goEnv map[string]string
+)
 
 func TestMain(m *testing.M) {
 	flag.Parse()
@@ -50,6 +59,15 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	binDir = dir
+	out, err := exec.Command("go", "env", "-json", "GOCACHE", "GOMODCACHE", "GOPATH", "GOPROXY",
+		"GOSUMDB", "GOFLAGS", "GOTOOLCHAIN").Output()
+	if err == nil {
+		err = json.Unmarshal(out, &goEnv)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "acceptance: go env:", err)
+		return 1
+	}
 	return m.Run()
 }
 
@@ -70,11 +88,15 @@ func TestScripts(t *testing.T) {
 // setup gives every script the toolchain's environment, with the freshly
 // built binary first on PATH and a HOME of its own.
 func setup(env *testscript.Env, tc testenv.Toolchain) error {
-	for name, value := range tc.Vars() {
-		if name == "PATH" {
-			value = binDir + string(os.PathListSeparator) + value
+	vars := tc.Vars()
+	for name, value := range goEnv {
+		if value != "" {
+			vars[name] = value
 		}
-		env.Setenv(name, value)
+	}
+	vars["PATH"] = binDir + string(os.PathListSeparator) + vars["PATH"]
+	for _, name := range slices.Sorted(maps.Keys(vars)) { // sorted: stable script logs
+		env.Setenv(name, vars[name])
 	}
 	home := filepath.Join(env.WorkDir, "home")
 	if err := os.MkdirAll(home, 0o755); err != nil {

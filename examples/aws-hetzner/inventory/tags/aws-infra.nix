@@ -1,0 +1,4 @@
+# Machines tagged aws-infra get the AWS provider.
+{
+  imports = [ ../infrastructure/providers/aws.nix ];
+}

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  imports = [ ../../modules/terranix/default.nix ];
+  clan.terranix.enable = true;
+}

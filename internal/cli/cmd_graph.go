@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+type graphOptions struct {
+	*GlobalOptions
+	Eval   EvalOptions
+	Format string
+}
+
+var _ = register(newGraphCommand)
+
+func newGraphCommand(g *GlobalOptions) *cobra.Command {
+	opts := &graphOptions{GlobalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "graph",
+		Short: "Print the dependency graph of the workspaces",
+		Long: `Print which workspace depends on which: from terraform_remote_state reads found in
+the generated configs and from explicit dependsOn.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runGraph(cmd.Context(), opts)
+		},
+	}
+	addEvalFlags(cmd, &opts.Eval)
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "text, dot, mermaid or json")
+	return cmd
+}
+
+func runGraph(ctx context.Context, opts *graphOptions) error {
+	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
+	if err != nil {
+		return err
+	}
+	format := opts.Format
+	if opts.JSON {
+		format = "json"
+	}
+	return lc.Graph.Render(opts.Stdout, format)
+}

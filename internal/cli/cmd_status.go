@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/operation"
+)
+
+type statusOptions struct {
+	*GlobalOptions
+	Eval EvalOptions
+}
+
+var _ = register(newStatusCommand)
+
+func newStatusCommand(g *GlobalOptions) *cobra.Command {
+	opts := &statusOptions{GlobalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Tell for every workspace whether it needs to run, without starting tofu",
+		Long: `For every workspace: never applied, up to date, config changed or upstream outputs
+changed - from the record its last apply left beside the state - and who holds its
+lock. No tofu process is started; 'plan --refresh' or 'drift' checks reality.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runStatus(cmd.Context(), opts)
+		},
+	}
+	addEvalFlags(cmd, &opts.Eval)
+	return cmd
+}
+
+// workspaceStatus is one row of `status --json`.
+type workspaceStatus struct {
+	Workspace string `json:"workspace"`
+	Status    string `json:"status"`
+	LockedBy  string `json:"lockedBy,omitempty"`
+}
+
+func runStatus(ctx context.Context, opts *statusOptions) error {
+	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
+	if err != nil {
+		return err
+	}
+	// No engine: status never starts tofu.
+	runner := &operation.Runner{Root: lc.Root, Set: lc.Set}
+	var rows []workspaceStatus
+	for _, name := range lc.Graph.Nodes() {
+		st, err := runner.Status(name)
+		if err != nil {
+			return err
+		}
+		row := workspaceStatus{Workspace: name, Status: string(st)}
+		row.LockedBy = lockHolder(lc, name)
+		rows = append(rows, row)
+	}
+	if opts.JSON {
+		return writeJSON(opts.Stdout, rows)
+	}
+	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WORKSPACE\tSTATUS\tLOCK")
+	for _, r := range rows {
+		lock := "-"
+		if r.LockedBy != "" {
+			lock = "locked by " + r.LockedBy
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Workspace, r.Status, lock)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,164 @@
+package deploy
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A user's inventory.json, indented with tabs, with keys in no sorted order,
+// escapes and numbers that a decode/encode round trip would change.
+const userInventory = `{
+	"meta": {"name": "my-clan", "description": "caf\u00e9 <ops>"},
+	"machines": {
+		"web-server": {
+			"tags": ["aws-infra", "web"],
+			"deploy": {"buildHost": "builder", "forwardAgent": true},
+			"weight": 1.50
+		},
+		"db": {"tags": []}
+	},
+	"instances": {}
+}
+`
+
+const wantInventory = `{
+	"meta": {
+		"name": "my-clan",
+		"description": "caf\u00e9 <ops>"
+	},
+	"machines": {
+		"web-server": {
+			"tags": [
+				"aws-infra",
+				"web"
+			],
+			"deploy": {
+				"buildHost": "builder",
+				"forwardAgent": true,
+				"targetHost": "root@192.0.2.1"
+			},
+			"weight": 1.50
+		},
+		"db": {
+			"tags": []
+		}
+	},
+	"instances": {}
+}
+`
+
+func TestSetTargetHostKeepsUserKeysOrderAndIndent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "inventory.json")
+	os.WriteFile(path, []byte(userInventory), 0o600)
+	changed, err := SetTargetHost(path, "web-server", "root@192.0.2.1")
+	if err != nil || !changed {
+		t.Fatalf("changed=%v err=%v", changed, err)
+	}
+	got, _ := os.ReadFile(path)
+	if string(got) != wantInventory {
+		t.Errorf("got\n%s\nwant\n%s", got, wantInventory)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode changed to %v", fi.Mode())
+	}
+	changed, err = SetTargetHost(path, "web-server", "root@192.0.2.1")
+	if err != nil || changed {
+		t.Errorf("second write: changed=%v err=%v", changed, err)
+	}
+}
+
+func TestSetTargetHostStyles(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ name, in, want string }{
+		{"absent", "", "{\n  \"machines\": {\n    \"web\": {\n      \"deploy\": {\n        \"targetHost\": \"root@h\"\n      }\n    }\n  }\n}\n"},
+		{"four spaces", "{\n    \"machines\": {}\n}", "{\n    \"machines\": {\n        \"web\": {\n            \"deploy\": {\n                \"targetHost\": \"root@h\"\n            }\n        }\n    }\n}"},
+		{"compact", `{"meta":{"name":"x"}}`, `{"meta":{"name":"x"},"machines":{"web":{"deploy":{"targetHost":"root@h"}}}}`},
+	} {
+		path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".json")
+		if tc.in != "" {
+			os.WriteFile(path, []byte(tc.in), 0o644)
+		}
+		if _, err := SetTargetHost(path, "web", "root@h"); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got, _ := os.ReadFile(path); string(got) != tc.want {
+			t.Errorf("%s: got\n%s\nwant\n%s", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestSetTargetHostBadInventory(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ in, want string }{
+		{`{"machines": []}`, "inventory.json: machines is not an object"},
+		{`{"machines": {"web": {"deploy": "x"}}}`, "inventory.json: machines.web.deploy is not an object"},
+		{`{"machines": `, "inventory.json: truncated JSON (unexpected end of file)"},
+		{`[]`, "inventory.json: not a JSON object"},
+		{"{\n  \"machines\": {,}\n}", "inventory.json: line 2: invalid character ',' looking for beginning of object key string"},
+	} {
+		path := filepath.Join(dir, "inventory.json")
+		os.WriteFile(path, []byte(tc.in), 0o644)
+		_, err := SetTargetHost(path, "web", "root@h")
+		if err == nil || !strings.HasSuffix(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want suffix %q", tc.in, err, tc.want)
+		}
+		if got, _ := os.ReadFile(path); string(got) != tc.in {
+			t.Errorf("%s: file changed on error", tc.in)
+		}
+	}
+}
+
+func TestWriteBackNeverWritesSensitiveOutputs(t *testing.T) {
+	root := t.TempDir()
+	s, _ := ParseSettings("web", nil)
+	res, err := WriteBack(WriteBackRequest{Root: root, Machine: "web", Settings: s, Outputs: map[string]Output{
+		"ipv4_address":  {Value: "192.0.2.1"},
+		"db_password":   {Value: "hunter2-very-secret", Sensitive: true},
+		"ports":         {Value: []any{float64(22), float64(80)}},
+		"instance_id":   {Value: "i-123"},
+		"root_password": {Value: map[string]any{"x": "nested-secret"}, Sensitive: true},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(root, "machines/web/terraform-outputs.json"))
+	want := "{\n  \"instance_id\": \"i-123\",\n  \"ipv4_address\": \"192.0.2.1\",\n  \"ports\": [\n    22,\n    80\n  ]\n}\n"
+	if string(data) != want {
+		t.Errorf("terraform-outputs.json:\n%s\nwant\n%s", data, want)
+	}
+	for _, secret := range []string{"hunter2", "nested-secret", "db_password", "root_password"} {
+		if strings.Contains(string(data), secret) {
+			t.Errorf("terraform-outputs.json contains %q", secret)
+		}
+	}
+	if strings.Join(res.Paths, " ") != "inventory.json machines/web/terraform-outputs.json" {
+		t.Errorf("paths: %v", res.Paths)
+	}
+	if !strings.HasPrefix(res.CommitMessage, "inventory.json: set targetHost of web\n\n") {
+		t.Errorf("commit message: %q", res.CommitMessage)
+	}
+	again, err := WriteBack(WriteBackRequest{Root: root, Machine: "web", Settings: s, Outputs: map[string]Output{
+		"ipv4_address": {Value: "192.0.2.1"}, "ports": {Value: []any{float64(22), float64(80)}}, "instance_id": {Value: "i-123"},
+	}})
+	if err != nil || len(again.Paths) != 0 || again.CommitMessage != "" {
+		t.Errorf("unchanged write-back wrote %v %q %v", again.Paths, again.CommitMessage, err)
+	}
+}
+
+func TestWriteBackLeavesInventoryWhenNixSetsTargetHost(t *testing.T) {
+	root := t.TempDir()
+	s, _ := ParseSettings("web", nil)
+	res, err := WriteBack(WriteBackRequest{Root: root, Machine: "web", Settings: s, NixSetsTargetHost: true,
+		Outputs: map[string]Output{"target_host": {Value: "web.example.org"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "inventory.json")); !os.IsNotExist(err) {
+		t.Errorf("inventory.json written although Nix sets targetHost")
+	}
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "Nix sets its targetHost") {
+		t.Errorf("notes: %v", res.Notes)
+	}
+}

@@ -1,0 +1,5 @@
+{ lib, ... }: {
+  meta.name = "plan";
+  inventory.machines.db.tags = [ "database" ];
+  inventory.machines.web-server.deploy.targetHost = "root@web";
+}

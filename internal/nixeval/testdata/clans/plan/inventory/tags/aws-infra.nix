@@ -1,0 +1,1 @@
+{ lib, ... }: { imports = [ ../infrastructure/providers/aws.nix lib.clanInfra.providers.aws ]; }

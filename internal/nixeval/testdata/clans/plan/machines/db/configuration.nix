@@ -1,0 +1,5 @@
+{ config, lib, pkgs, ... }:
+{
+  environment.systemPackages = [ pkgs.postgresql ];
+  networking.firewall.allowedTCPPorts = [ 5432 ];
+}

@@ -1,0 +1,1 @@
+{ lib, ... }: { clan.terranix.enable = lib.mkDefault false; }

@@ -1,0 +1,3 @@
+{ config, ... }: {
+  resource.x.y = config.foo.bar;
+}

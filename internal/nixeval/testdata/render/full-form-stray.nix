@@ -1,0 +1,1 @@
+{ config = { output.a.value = 1; }; resource.x.y = { }; }

@@ -1,0 +1,1 @@
+{ lib, ... }: { locals.v = lib.toHexString 255; }

@@ -1,0 +1,1 @@
+{ nixosConfig, ... }: { output.host.value = nixosConfig.networking.hostName; }

@@ -1,0 +1,1 @@
+{ resource.terraform_data.x = { input = null; triggers_replace = [ null "a" ]; nested.deep = null; }; }

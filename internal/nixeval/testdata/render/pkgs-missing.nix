@@ -1,0 +1,1 @@
+{ pkgs, ... }: { resource.local_file.f.content = "${pkgs.hello}"; }

@@ -1,0 +1,10 @@
+{...}:
+{
+
+  backend.s3 = {
+    bucket  = "some-where-over-the-rainbow";
+    key = "my-terraform-state.tfstate";
+    region = "eu-central-1";
+  };
+
+}

@@ -1,0 +1,9 @@
+{ lib, ... }:
+{
+  # should disapear
+  resource.yolo = {};
+  data.yolo = {};
+
+  # should stay
+  locals.yolo = {};
+}

@@ -1,0 +1,7 @@
+{ lib, ... }:
+
+{
+  resource.foo.bar = {
+    a-reference = lib.tfRef "data.another-resource.id";
+  };
+}

@@ -1,0 +1,100 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s:\n%s", path, got)
+	}
+}
+
+// sampleResults has one workspace of every kind.
+func sampleResults() []Result {
+	started := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	return []Result{
+		{Workspace: "shared", Status: StatusOK, Add: 3, Duration: 2100 * time.Millisecond, Started: started,
+			LogPath: ".clan-terranix/logs/run-1/shared.log"},
+		{Workspace: "db", Status: StatusNoChanges, Duration: 950 * time.Millisecond, Started: started.Add(3 * time.Second),
+			Outputs: map[string]any{"address": "10.0.0.2", "port": float64(5432)}},
+		{Workspace: "monitor", Status: StatusUnchanged},
+		{Workspace: "web-frontend", Status: StatusFailed, Add: 1, Duration: 75 * time.Second, Started: started.Add(3 * time.Second),
+			Error:     "Error: creating instance: 403 Forbidden\nmore detail",
+			LogPath:   ".clan-terranix/logs/run-1/web-frontend.log",
+			ErrorTail: []string{"Error: creating instance: 403 Forbidden", "  with hcloud_server.web,", "  on config.tf.json line 1"}},
+		{Workspace: "proxy", Status: StatusSkipped, SkippedBecause: "web-frontend"},
+		{Workspace: "backup", Status: StatusSkipped, SkippedBecause: SkippedInterrupted},
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                                       "0.0s",
+		420 * time.Millisecond:                  "0.4s",
+		12345 * time.Millisecond:                "12.3s",
+		65 * time.Second:                        "1m05s",
+		59*time.Minute + 59700*time.Millisecond: "1h00m",
+		2*time.Hour + 3*time.Minute:             "2h03m",
+	} {
+		if got := FormatDuration(d); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestSkipReason(t *testing.T) {
+	for because, want := range map[string]string{
+		"":                 "skipped",
+		"shared":           "skipped (shared failed)",
+		SkippedFailFast:    "skipped (fail-fast)",
+		SkippedInterrupted: "skipped (interrupted)",
+	} {
+		if got := SkipReason(because); got != want {
+			t.Errorf("SkipReason(%q) = %q, want %q", because, got, want)
+		}
+	}
+}
+
+func TestStyle(t *testing.T) {
+	if s := (Style{}).Red("x"); s != "x" {
+		t.Errorf("no colour: %q", s)
+	}
+	if s := (Style{Color: true}).Red("x"); s != "\x1b[31mx\x1b[0m" {
+		t.Errorf("colour: %q", s)
+	}
+	// A buffer is no terminal, so no colour whatever the flags say.
+	t.Setenv("NO_COLOR", "")
+	if NewStyle(false, &bytes.Buffer{}).Color {
+		t.Error("colour on a non-terminal")
+	}
+	if IsTerminal(&bytes.Buffer{}) {
+		t.Error("a buffer is a terminal?")
+	}
+}
+
+func TestCount(t *testing.T) {
+	c := Count(sampleResults())
+	want := Counts{Total: 6, OK: 1, NoChanges: 1, Unchanged: 1, Failed: 1, Skipped: 2, Add: 4}
+	if c != want {
+		t.Errorf("got %+v, want %+v", c, want)
+	}
+}

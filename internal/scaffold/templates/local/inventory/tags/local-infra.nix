@@ -1,0 +1,4 @@
+# Every machine tagged `local-infra` gets this module in its workspace.
+{
+  imports = [ ../infrastructure/providers/local.nix ];
+}

@@ -1,0 +1,206 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/clan-terranix/clan-terranix/internal/gitcli"
+)
+
+// LockMode chooses how far a workspace lock reaches.
+type LockMode string
+
+const (
+	LockModeLocal LockMode = "local" // this host only (the default)
+	LockModeGit   LockMode = "git"   // also a lock ref on the git remote, for a team
+)
+
+// Options configure a Session.
+type Options struct {
+	Lock        LockMode      // "" means LockModeLocal
+	Remote      string        // git remote of the team lock; "" means "origin"
+	LockTimeout time.Duration // how long to wait for a held lock; 0 fails at once
+	// Command is the whole command line, shown to whoever waits for the lock.
+	Command string
+	// ReadOnly sessions (plan, output) lock and check but never commit.
+	ReadOnly bool
+	// NoSafeguards turns the refusals of Begin into warnings.
+	NoSafeguards bool
+	// Warn receives one-line warnings for the user; nil drops them.
+	Warn func(string)
+}
+
+// Session is one operation on one workspace's state, between Begin and Close:
+//
+//	s, err := state.Begin(ctx, paths, "apply", opts)   // lock, recover, safeguards
+//	defer s.Close(ctx)                                // unlock
+//	... tofu init / plan / apply ...
+//	commit, err := s.Finish(ctx, summary)             // check, commit, push
+type Session struct {
+	Paths  Paths
+	Before Info // the state as Begin found it
+
+	op     string
+	opts   Options
+	repo   gitcli.Repo
+	inGit  bool
+	branch string
+	local  *LocalLock
+	remote *RemoteLock
+}
+
+// Begin locks the workspace and checks its state before tofu runs. In order:
+// local lock; with the git lock the team lock and "not behind the remote";
+// recovery of a run that was interrupted (restoring a torn state file and
+// committing what it left); the safeguards (no conflict markers, valid
+// state, no uncommitted edits not made by us); and a marker recording the
+// run, so that a crash from here on is recognised by the next run.
+func Begin(ctx context.Context, p Paths, op string, opts Options) (s *Session, err error) {
+	if opts.Remote == "" {
+		opts.Remote = "origin"
+	}
+	if opts.Warn == nil {
+		opts.Warn = func(string) {}
+	}
+	s = &Session{Paths: p, op: op, opts: opts, repo: gitcli.Repo{Dir: p.Root}}
+	session := s // the returns below set s to nil before the deferred cleanup runs
+	s.inGit = gitcli.IsRepo(ctx, p.Root)
+	if opts.Lock == LockModeGit && !s.inGit {
+		return nil, fmt.Errorf("lock = \"git\" needs the clan %s to be a git repository", p.Root)
+	}
+	if err := EnsureWorkDir(p.Root); err != nil {
+		return nil, err
+	}
+	if s.local, err = LockLocal(ctx, p, opts.Command, opts.LockTimeout, opts.Warn); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			session.Close(ctx)
+		}
+	}()
+	if opts.Lock == LockModeGit {
+		if s.branch, err = s.repo.CurrentBranch(ctx); err != nil {
+			return nil, err
+		}
+		if s.branch == "" {
+			return nil, fmt.Errorf("lock = \"git\" needs a branch to push state to, but HEAD in %s is detached", p.Root)
+		}
+		if s.remote, err = LockRemote(ctx, s.repo, opts.Remote, p, opts.Command, opts.LockTimeout, opts.Warn); err != nil {
+			return nil, err
+		}
+		if err := CheckNotBehind(ctx, s.repo, opts.Remote, s.branch, p); err != nil {
+			if err := s.overridable(err); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := s.recoverInterrupted(ctx); err != nil {
+		return nil, err
+	}
+	if s.Before, err = s.safeguards(ctx); err != nil {
+		return nil, err
+	}
+	if !opts.ReadOnly {
+		if err := writeMarker(p, marker{Op: op, Command: opts.Command, Holder: CurrentHolder(p.Workspace, opts.Command), Before: s.Before}); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Finish ends a state-changing run, whether tofu succeeded, failed or was
+// killed: it restores a state file tofu left torn, commits the state paths
+// (message and trailers from summary), pushes with the git lock, and only
+// then removes the run marker. It returns the new commit ("" if none).
+func (s *Session) Finish(ctx context.Context, summary Summary) (commit string, err error) {
+	if s.opts.ReadOnly {
+		return "", nil
+	}
+	restored, err := RestoreIfTorn(ctx, s.Paths, s.repo, s.inGit)
+	if err != nil {
+		return "", err
+	}
+	if restored != "" {
+		s.opts.Warn(restored)
+		summary.Result, summary.Note = "recovered", restored
+	}
+	if s.inGit {
+		id, changed, err := Commit(ctx, s.repo, s.Paths, s.op, summary)
+		if err != nil {
+			return "", err
+		}
+		if changed {
+			commit = id
+		}
+		if s.opts.Lock == LockModeGit {
+			if err := s.repo.PushHead(ctx, s.opts.Remote, s.branch, []string{s.Paths.State}); err != nil {
+				return commit, fmt.Errorf("state of %s is committed (%.12s) but not pushed to %s/%s: %v", s.Paths.Workspace, commit, s.opts.Remote, s.branch, err)
+			}
+		}
+	}
+	return commit, removeMarker(s.Paths)
+}
+
+// Close releases the locks. It is safe to call more than once.
+func (s *Session) Close(ctx context.Context) error {
+	if s == nil {
+		return nil
+	}
+	var errs []error
+	if s.remote != nil {
+		// Release the team lock even when ctx was cancelled (Ctrl-C).
+		releaseCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		errs = append(errs, s.remote.Unlock(releaseCtx))
+		cancel()
+	}
+	errs = append(errs, s.local.Unlock())
+	return errors.Join(errs...)
+}
+
+// overridable returns err, or nil with a warning under --no-safeguards.
+func (s *Session) overridable(err error) error {
+	if !s.opts.NoSafeguards {
+		return err
+	}
+	s.opts.Warn("--no-safeguards: going on although " + err.Error())
+	return nil
+}
+
+// safeguards refuse to let tofu touch state that is not what git says it is.
+func (s *Session) safeguards(ctx context.Context) (Info, error) {
+	p := s.Paths
+	info, err := Validate(p.Abs(p.State), p.State)
+	if err != nil {
+		if !errors.Is(err, ErrInvalid) {
+			return Info{}, err
+		}
+		if err := s.overridable(fmt.Errorf("%v (or pass --no-safeguards)", err)); err != nil {
+			return Info{}, err
+		}
+	}
+	if !s.inGit {
+		return info, nil
+	}
+	status, err := s.repo.Status(ctx, p.State)
+	if err != nil {
+		return Info{}, err
+	}
+	for _, e := range status {
+		var problem error
+		switch {
+		case e.Conflicted():
+			problem = fmt.Errorf("state %s is in the middle of a git merge conflict: resolve it first", p.State)
+		case e.X == '?' && e.Y == '?':
+			problem = fmt.Errorf("state %s exists but was never committed, and not by clan-terranix: commit it (git add) or remove it, or pass --no-safeguards", p.State)
+		default:
+			problem = fmt.Errorf("state %s has uncommitted changes not made by clan-terranix: commit them or discard them (git checkout -- %s), or pass --no-safeguards", p.State, p.State)
+		}
+		if err := s.overridable(problem); err != nil {
+			return Info{}, err
+		}
+	}
+	return info, nil
+}

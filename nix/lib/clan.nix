@@ -1,0 +1,153 @@
+# A clan's workspaces from its layout (the JSON of Go's clan.Layout): the
+# `shared` workspace, one workspace per machine with infrastructure, the
+# machines' tags and the terranix service's settings, all evaluated in one
+# Nix process. Output: the JSON of Go's nixeval.Result.
+{ layout, withNulls ? false, nixpkgsLib ? null, nixosConfigurations ? { } }:
+let
+  b = builtins;
+  moduleSystem = import ./modules.nix;
+  terranix = import ./terranix.nix;
+  nonNull = v: default: if v == null then default else v;
+  toPath = s: if b.isPath s then s else /. + s;
+  pathsIn = attrs: b.mapAttrs (_: toPath) (nonNull attrs { });
+  clanInfra = { modules = pathsIn layout.modules; providers = pathsIn layout.providers; };
+  lib = import ./lib.nix { inherit nixpkgsLib clanInfra; };
+  pkgs = import ./pkgs.nix { inherit lib; };
+  own = import ./lib.nix { inherit clanInfra; };
+  inherit (own) recursiveUpdate unique filterAttrs;
+
+  # Best effort reading of values written for the NixOS/Clan module system:
+  # markers are resolved, conditions that cannot be decided here are not.
+  resolve = v:
+    let t = v._type or null; in
+    if t == "if" then (if v.condition then resolve v.content else { })
+    else if t == "merge" then b.foldl' (acc: c: recursiveUpdate acc (resolve c)) { } v.contents
+    else if t == "override" || t == "order" then resolve v.content
+    else v;
+  resolveDeep = v: let r = resolve v; in if b.isAttrs r && !(r ? _type) then b.mapAttrs (_: resolveDeep) r else r;
+  stubArgs = file: extra: {
+    inherit lib pkgs;
+    options = { };
+    modulesPath = b.throw "clan-terranix: ${file} uses modulesPath, which needs flake mode";
+    self = b.throw "clan-terranix: ${file} uses self, which needs flake mode";
+    inputs = b.throw "clan-terranix: ${file} uses inputs, which needs flake mode";
+  } // extra;
+  importWith = file: extra: resolve (moduleSystem.callModule (stubArgs file extra) file (import (toPath file)));
+  optionalFile = f: if f == null || f == "" then null else f;
+
+  clanNix = if optionalFile (layout.clanNix or null) == null then { } else
+    let v = importWith layout.clanNix { config = v; }; in resolve (v.inventory or { });
+  inventoryJson = if optionalFile (layout.inventoryJson or null) == null then { } else b.fromJSON (b.readFile layout.inventoryJson);
+  service = if optionalFile (layout.service or null) == null then { } else
+    let v = importWith layout.service { }; in resolve (v.instances or v.inventory.instances or { });
+
+  instances = recursiveUpdate (recursiveUpdate service (resolve (clanNix.instances or { }))) (inventoryJson.instances or { });
+  terranixInstances = b.filter (i: (resolve (i.module or { })).name or null == "terranix") (b.attrValues instances);
+  roleOf = role: i: resolve (resolve (i.roles or { })).${role} or { };
+
+  # Machines: folders under machines/ and machines of the inventory.
+  inventoryMachines = recursiveUpdate (resolve (clanNix.machines or { })) (inventoryJson.machines or { });
+  layoutMachines = nonNull layout.machines { };
+  machineNames = b.attrNames (inventoryMachines // layoutMachines);
+
+  configurationOf = m:
+    let file = optionalFile (layoutMachines.${m}.configuration or null); in
+    if file == null then { terranix = { }; tags = [ ]; } else
+    let
+      imported = importWith file { config = self; name = m; };
+      value = if b.isAttrs imported then imported
+        else b.throw "clan-terranix: ${file} is ${moduleSystem.kindName imported}, expected a NixOS module (an attribute set or a function returning one)";
+      cfg = if value ? config || value ? options then resolve (value.config or { }) else value;
+      self = recursiveUpdate cfg { networking.hostName = m; clan.core.settings.machine.name = m; };
+    in
+    {
+      terranix = resolveDeep ((resolve (cfg.clan or { })).terranix or { });
+      tags = resolve (cfg.clanCore.tags or (resolve (resolve (cfg.clan or { })).core or { }).tags or [ ]);
+    };
+  configurations = b.listToAttrs (map (m: { name = m; value = configurationOf m; }) machineNames);
+
+  tagsOf = m:
+    let inv = resolve (inventoryMachines.${m} or { }); in
+    b.sort (x: y: x < y) (unique (resolve (inv.tags or [ ]) ++ configurations.${m}.tags
+      ++ [ "all" (if (inv.machineClass or "nixos") == "darwin" then "darwin" else "nixos") ]));
+  machineTags = b.listToAttrs (map (m: { name = m; value = tagsOf m; }) machineNames);
+
+  isMember = m: role: (b.isAttrs (role.machines or { }) && (role.machines or { }) ? ${m})
+    || b.any (t: let tags = role.tags or { }; in if b.isList tags then b.elem t tags else tags ? ${t}) machineTags.${m};
+  settingsOf = m:
+    let
+      fromInventory = b.foldl'
+        (acc: i: let role = roleOf "machine" i; in
+          if isMember m role
+          then recursiveUpdate acc (recursiveUpdate (resolveDeep (role.settings or { })) (resolveDeep ((role.machines or { }).${m}.settings or { })))
+          else acc)
+        { }
+        terranixInstances;
+    in
+    recursiveUpdate fromInventory configurations.${m}.terranix;
+
+  relativeTo = root: s: if b.isPath s then s else if b.substring 0 1 s == "/" then toPath s else toPath "${root}/${s}";
+  # JSON must not copy paths into the Nix store.
+  plain = v: if b.isPath v then b.toString v else if b.isAttrs v then b.mapAttrs (_: plain) v
+    else if b.isList v then map plain v else if b.isFunction v then null else v;
+
+  clanArg = { machines = b.mapAttrs (_: tags: { inherit tags; }) machineTags; };
+  machineWorkspace = m:
+    let
+      s = settingsOf m;
+      infra = if s ? infrastructure && s.infrastructure != null then relativeTo layout.root s.infrastructure
+        else if optionalFile (layoutMachines.${m}.infrastructure or null) != null then toPath layoutMachines.${m}.infrastructure
+        else null;
+      enable = s.enable or null;
+      tags = machineTags.${m};
+      settings = plain (b.removeAttrs s [ "enable" "infrastructure" "dependsOn" ]);
+    in
+    {
+      active = enable != false && (infra != null || enable == true);
+      kind = "machine";
+      machine = m;
+      inherit tags settings;
+      dependsOn = s.dependsOn or [ ];
+      modules = (if infra == null then [ ] else [ infra ])
+        ++ map (t: toPath layout.tags.${t}) (b.filter (t: (nonNull layout.tags { }) ? ${t}) tags);
+      args = { machine = { name = m; inherit tags settings; }; nixosConfig = nixosConfigurations.${m}.config or (b.throw "nixosConfig needs flake mode: workspace ${m} is evaluated without NixOS (use machine.name for the host name)"); };
+    };
+
+  machineWorkspaces = b.listToAttrs (b.filter (w: w.value.active) (map (m: { name = m; value = machineWorkspace m; }) machineNames));
+  sharedFiles = nonNull layout.shared [ ];
+  sharedWorkspace = if sharedFiles == [ ] then { } else {
+    shared = {
+      kind = "shared"; tags = [ ]; dependsOn = [ ];
+      modules = map toPath sharedFiles;
+      args = { machine = b.throw "the module argument machine is only set in machine workspaces, not in shared"; nixosConfig = b.throw "nixosConfig is only set in machine workspaces, not in shared"; };
+    };
+  };
+  workspaces = sharedWorkspace // machineWorkspaces;
+
+  evaluated = b.mapAttrs
+    (name: w: terranix.eval {
+      inherit (w) modules;
+      inherit withNulls;
+      rootFile = "<workspace ${name}>";
+      args = { inherit lib pkgs name; clan = clanArg; } // w.args;
+    })
+    workspaces;
+
+  warnings =
+    let
+      pairs = b.concatMap (ws: map (msg: { inherit ws msg; }) evaluated.${ws}.warnings) (b.attrNames evaluated);
+      grouped = b.groupBy (p: p.msg) pairs;
+    in
+    map (msg: "${msg} (workspace ${b.concatStringsSep ", " (map (p: p.ws) grouped.${msg})})") (b.attrNames grouped);
+in
+{
+  workspaces = b.mapAttrs
+    (name: w: b.removeAttrs w [ "modules" "args" "active" ] // {
+      files = map b.toString evaluated.${name}.files;
+      config = let json = evaluated.${name}.json; in b.addErrorContext "while evaluating workspace ${name}" (b.deepSeq json json);
+    })
+    workspaces;
+  machines = b.mapAttrs (m: tags: { inherit tags; enabled = machineWorkspaces ? ${m}; }) machineTags;
+  settings = plain (b.foldl' (acc: i: recursiveUpdate acc (resolve ((roleOf "infra-manager" i).settings or { }))) { } terranixInstances);
+  inherit warnings;
+}

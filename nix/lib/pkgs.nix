@@ -1,0 +1,20 @@
+# The `pkgs` module argument without nixpkgs: what builtins can offer.
+# Anything else fails when it is used (Terranix's own tests keep pkgs.hello
+# inside _meta, which is never forced).
+{ lib }:
+let
+  b = builtins;
+  needsNixpkgs = name: b.throw "pkgs.${name} needs nixpkgs: clan-terranix evaluates without it (use flake mode)";
+  stubs = b.listToAttrs (map (name: { inherit name; value = needsNixpkgs name; }) [
+    "writeTextFile" "writeScript" "writeScriptBin" "writeShellScript" "writeShellScriptBin"
+    "writeShellApplication" "runCommand" "runCommandLocal" "symlinkJoin" "stdenv" "callPackage"
+    "fetchurl" "fetchgit" "fetchFromGitHub" "hello" "bash" "coreutils" "jq" "openssh" "terraform" "opentofu"
+  ]);
+in
+stubs // {
+  inherit lib;
+  writeText = name: text: b.toFile name text;
+  writeTextDir = path: text: needsNixpkgs "writeTextDir";
+  system = b.currentSystem or "x86_64-linux";
+  stdenv.hostPlatform.system = b.currentSystem or "x86_64-linux";
+}
