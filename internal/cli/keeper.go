@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/clan-terranix/clan-terranix/internal/changes"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
@@ -31,15 +29,8 @@ func (k *gitKeeper) Record(ctx context.Context, w *workspace.Workspace, command 
 	if !w.Backend.IsGitState() || !gitcli.IsRepo(ctx, k.root) {
 		return nil
 	}
-	var paths []string
-	for _, p := range []string{w.StateFile(), w.LockFile(), changes.RecordPath(w)} {
-		if _, err := os.Stat(filepath.Join(k.root, p)); err == nil {
-			paths = append(paths, p)
-		}
-	}
-	if len(paths) == 0 {
-		return nil
-	}
+	// Missing paths are committed as deletions (a destroy removes the record).
+	paths := []string{w.StateFile(), w.LockFile(), changes.RecordPath(w)}
 	msg := fmt.Sprintf("terraform-state: %s %s (+%d ~%d -%d)", command, w.Name, res.Add, res.Change, res.Destroy)
 	if res.Status == report.StatusFailed {
 		msg += " [failed]"

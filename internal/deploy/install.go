@@ -120,8 +120,8 @@ func installHint(name string) string {
 
 // Step is one step of a dry run: what happens, and the command when one runs.
 type Step struct {
-	What    string
-	Command string
+	What    string `json:"what"`
+	Command string `json:"command,omitempty"`
 }
 
 // InstallSteps describes `install` without running anything. applyOrder is

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 )
 
 // Files the write-back touches, relative to the clan root.
@@ -141,33 +143,15 @@ func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 	return res, nil
 }
 
-// writeFileAtomic writes through a temp file in the same folder and a rename,
-// so a crash leaves the old file or the new one, never half of either. An
-// existing file keeps its permissions.
+// writeFileAtomic writes through atomicfile (temp file and rename, so a crash
+// leaves the old file or the new one); an existing file keeps its permissions.
 func writeFileAtomic(path string, data []byte) error {
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+	if err := atomicfile.Write(path, data, mode); err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }

@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/deploy"
+	"github.com/clan-terranix/clan-terranix/internal/gitcli"
+	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
+)
+
+type installOptions struct {
+	*GlobalOptions
+	Eval       EvalOptions
+	Run        RunFlags
+	Machine    string
+	DryRun     bool
+	Reinstall  bool
+	SSHTimeout time.Duration
+}
+
+var _ = register(newInstallCommand)
+
+func newInstallCommand(g *GlobalOptions) *cobra.Command {
+	opts := &installOptions{GlobalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "install MACHINE",
+		Short: "Provision a machine's infrastructure, then install NixOS on it with clan machines install",
+		Long: `Apply the machine's dependencies and its workspace (as apply does), read its address
+from its outputs (target_host, else ipv4_address, else ipv6_address, or
+settings.targetHostOutput), wait until SSH answers there, then run
+'clan machines install MACHINE --target-host USER@ADDRESS --yes' with the options of the
+machine's settings (or nixos-anywhere when settings.installer says so). Afterwards the
+address goes to inventory.json and the outputs to machines/MACHINE/terraform-outputs.json,
+committed. A machine installed before is only installed again with --reinstall.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Machine = args[0]
+			return runInstall(cmd.Context(), opts)
+		},
+	}
+	addEvalFlags(cmd, &opts.Eval)
+	f := cmd.Flags()
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print every step and command without running any")
+	f.BoolVar(&opts.Reinstall, "reinstall", false, "install even though NixOS was installed on this machine before (wipes it)")
+	f.DurationVar(&opts.SSHTimeout, "ssh-timeout", 0, "how long to wait for SSH (default: settings.sshTimeout, else 10m)")
+	f.BoolVarP(&opts.Run.Yes, "yes", "y", false, "apply without asking")
+	f.IntVar(&opts.Run.Parallelism, "parallelism", 0, "how many workspaces run at once")
+	return cmd
+}
+
+func runInstall(ctx context.Context, opts *installOptions) error {
+	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
+	if err != nil {
+		return err
+	}
+	s, err := machineSettings(lc, opts.Machine)
+	if err != nil {
+		return err
+	}
+	if opts.SSHTimeout > 0 {
+		s.SSHTimeout = opts.SSHTimeout
+	}
+	order, err := selection(lc, []string{opts.Machine}, &opts.Run, true)
+	if err != nil {
+		return err
+	}
+	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		// Outputs of an earlier apply, when there was one, make the address concrete.
+		outputs, _ := machineOutputs(ctx, runner, opts.Machine)
+		steps := deploy.InstallSteps(opts.Machine, order, s, outputs)
+		if opts.JSON {
+			return writeJSON(opts.Stdout, steps)
+		}
+		return deploy.WriteSteps(opts.Stdout, "install "+opts.Machine, steps)
+	}
+	if _, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, order, &opts.Run); err != nil {
+		return err
+	}
+	outputs, err := machineOutputs(ctx, runner, opts.Machine)
+	if err != nil {
+		return err
+	}
+	res, err := deploy.Install(ctx, deploy.InstallRequest{
+		Root: lc.Root, Machine: opts.Machine, Settings: s, Outputs: outputs, Reinstall: opts.Reinstall,
+		Progress: opts.Stderr, Stdout: opts.Stderr, Stderr: opts.Stderr,
+	})
+	if err != nil {
+		return err
+	}
+	warn(opts.Stderr, res.Notes)
+	if err := commitPaths(ctx, lc.Root, res.CommitMessage, res.Paths); err != nil {
+		return err
+	}
+	if opts.JSON {
+		return writeJSON(opts.Stdout, map[string]any{"machine": opts.Machine, "targetHost": res.TargetHost, "command": res.Command.String(), "written": res.Paths})
+	}
+	fmt.Fprintf(opts.Stdout, "installed %s on %s\n", opts.Machine, res.TargetHost)
+	return nil
+}
+
+// machineSettings returns the install settings of a machine's workspace.
+func machineSettings(lc *loadedClan, machine string) (deploy.Settings, error) {
+	w, ok := lc.Set.Get(machine)
+	if !ok || w.Kind != workspace.KindMachine {
+		var machines []string
+		for _, n := range lc.Set.Names() {
+			if w, _ := lc.Set.Get(n); w.Kind == workspace.KindMachine {
+				machines = append(machines, n)
+			}
+		}
+		return deploy.Settings{}, fmt.Errorf("machine %s has no infrastructure workspace (machines with one: %s)", machine, strings.Join(machines, ", "))
+	}
+	return deploy.ParseSettings(machine, w.Settings)
+}
+
+// machineOutputs reads a workspace's outputs from its state.
+func machineOutputs(ctx context.Context, runner *operation.Runner, machine string) (map[string]deploy.Output, error) {
+	values, err := runner.Outputs(ctx, machine)
+	if err != nil {
+		return nil, err
+	}
+	outputs := make(map[string]deploy.Output, len(values))
+	for name, v := range values {
+		outputs[name] = deploy.Output{Value: v.Value, Sensitive: v.Sensitive}
+	}
+	return outputs, nil
+}
+
+// writeBackMachines records address and outputs of every machine workspace
+// that applied successfully, and commits them (the Clan CLI's way: one commit
+// per machine, "inventory.json: set targetHost of <m>").
+func writeBackMachines(ctx context.Context, g *GlobalOptions, lc *loadedClan, runner *operation.Runner, results []report.Result) error {
+	for _, r := range results {
+		w, ok := lc.Set.Get(r.Workspace)
+		if !ok || w.Kind != workspace.KindMachine || (r.Status != report.StatusOK && r.Status != report.StatusNoChanges) {
+			continue
+		}
+		s, err := deploy.ParseSettings(w.Name, w.Settings)
+		if err != nil {
+			return err
+		}
+		outputs, err := machineOutputs(ctx, runner, w.Name)
+		if err != nil {
+			return err
+		}
+		// TODO(nixeval): pass whether Nix sets the machine's targetHost once the evaluation reports it.
+		wb, err := deploy.WriteBack(deploy.WriteBackRequest{Root: lc.Root, Machine: w.Name, Outputs: outputs, Settings: s})
+		if err != nil {
+			return err
+		}
+		warn(g.Stderr, wb.Notes)
+		if err := commitPaths(ctx, lc.Root, wb.CommitMessage, wb.Paths); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// commitPaths commits exactly paths when the clan is a git repository.
+func commitPaths(ctx context.Context, root, message string, paths []string) error {
+	if len(paths) == 0 || !gitcli.IsRepo(ctx, root) {
+		return nil
+	}
+	if _, _, err := (gitcli.Repo{Dir: root}).CommitPaths(ctx, message, paths); err != nil {
+		return fmt.Errorf("committing %s: %v", strings.Join(paths, ", "), err)
+	}
+	return nil
+}

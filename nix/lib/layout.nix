@@ -1,0 +1,34 @@
+# The plan's layout read by Nix itself, for flake mode (where the Go side's
+# clan.Discover cannot hand over absolute paths): the same shape as Go's
+# clan.Layout, with root the clan's source (a store path inside a flake).
+root:
+let
+  b = builtins;
+  r = if b.isAttrs root then root.outPath else b.toString root;
+  hasSuffix = s: x: let l = b.stringLength x; n = b.stringLength s; in l >= n && b.substring (l - n) n x == s;
+  entries = dir: if b.pathExists dir then b.readDir dir else { };
+  nixFiles = dir: let e = entries dir; in
+    map (n: "${dir}/${n}") (b.filter (n: e.${n} == "regular" && hasSuffix ".nix" n) (b.attrNames e));
+  named = dir: b.listToAttrs (map (f: { name = b.substring 0 (b.stringLength (baseNameOf f) - 4) (baseNameOf f); value = f; }) (nixFiles dir));
+  existing = p: if b.pathExists p then p else "";
+  machineDirs = let e = entries "${r}/machines"; in
+    b.filter (n: e.${n} == "directory" && b.substring 0 1 n != ".") (b.attrNames e);
+in
+{
+  root = r;
+  shared = nixFiles "${r}/inventory/infrastructure/shared";
+  machines = b.listToAttrs (map (m: {
+    name = m;
+    value = {
+      dir = "${r}/machines/${m}";
+      infrastructure = existing "${r}/machines/${m}/infrastructure.nix";
+      configuration = existing "${r}/machines/${m}/configuration.nix";
+    };
+  }) machineDirs);
+  modules = named "${r}/inventory/infrastructure/modules";
+  providers = named "${r}/inventory/infrastructure/providers";
+  tags = named "${r}/inventory/tags";
+  inventoryJson = existing "${r}/inventory.json";
+  clanNix = existing "${r}/clan.nix";
+  service = existing "${r}/inventory/services/terranix.nix";
+}
