@@ -136,11 +136,11 @@ func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (s
 			return parent, false, nil
 		}
 	}
-	args := append(r.identityArgs(ctx), "commit-tree", tree, "-F", "-")
+	var parents []string
 	if hasParent {
-		args = append(args, "-p", parent)
+		parents = []string{parent}
 	}
-	commit, err := r.runInput(ctx, nil, []byte(message), args...)
+	commit, err := r.CommitTree(ctx, tree, message, parents...)
 	if err != nil {
 		return "", false, err
 	}

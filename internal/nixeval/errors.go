@@ -2,10 +2,14 @@ package nixeval
 
 import (
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+
+	nixlib "github.com/clan-terranix/clan-terranix/nix"
 )
 
 // Error is a failed Nix evaluation, located in the user's file when Nix
@@ -47,12 +51,12 @@ var (
 )
 
 // parseNixError reads Nix's stderr. The location is the first one outside
-// the evaluator's own files (libDir): the user's file, not our internals.
-func parseNixError(stderr, root, libDir string) *Error {
+// the evaluator's own files: the user's file, not our internals.
+func parseNixError(stderr, root string) *Error {
 	e := &Error{Output: stderr}
 	e.Message = firstMessage(stderr)
 	for _, m := range positionRe.FindAllStringSubmatch(stderr, -1) {
-		if libDir != "" && strings.HasPrefix(m[1], libDir+"/") {
+		if isEvaluatorFile(m[1]) {
 			continue
 		}
 		e.File = relativeTo(root, m[1])
@@ -110,4 +114,19 @@ func relativizeText(root, text string) string {
 		return text
 	}
 	return strings.ReplaceAll(text, strings.TrimSuffix(root, "/")+"/", "")
+}
+
+// isEvaluatorFile tells the evaluator's own files (nix/lib, wherever it was
+// copied: the cache dir, a flake input in the store) from the user's.
+func isEvaluatorFile(path string) bool {
+	dir := filepath.Dir(path)
+	if _, err := fs.Stat(nixlib.Lib, "lib/"+filepath.Base(path)); err != nil {
+		return false
+	}
+	for _, sibling := range []string{"markers.nix", "terranix.nix"} {
+		if _, err := os.Stat(filepath.Join(dir, sibling)); err != nil {
+			return false
+		}
+	}
+	return true
 }

@@ -116,6 +116,14 @@ func TestEvaluateErrors(t *testing.T) {
 			workspace: "a",
 		},
 		{
+			name: "dependsOn that is not a list",
+			files: map[string]string{
+				"machines/a/configuration.nix":  "{ clan.terranix.dependsOn = \"shared\"; }\n",
+				"machines/a/infrastructure.nix": "{ }\n",
+			},
+			want: `clan.terranix.dependsOn of machine a must be a list of workspace names, like [ "shared" ]`,
+		},
+		{
 			name: "configuration.nix that is not a module",
 			files: map[string]string{
 				"machines/a/configuration.nix":  "[ ]\n",

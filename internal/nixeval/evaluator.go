@@ -25,6 +25,12 @@ type Evaluator struct {
 	ShowTrace bool
 	// WithNulls keeps null values in the Terraform JSON (terranix --with-nulls).
 	WithNulls bool
+	// Flake evaluates the clan's flake output clanTerranix (see
+	// nix/lib/flake-output.nix) with `nix eval` instead: nixpkgs' lib, the
+	// real NixOS configurations and the flake's inputs are then available.
+	Flake bool
+	// Nix is the nix binary for flake mode; "" looks it up on PATH.
+	Nix string
 }
 
 // ErrNixMissing is returned when nix-instantiate cannot be found.
@@ -39,6 +45,9 @@ type Rendered struct {
 
 // Evaluate evaluates every workspace of the clan in one Nix process.
 func (e *Evaluator) Evaluate(ctx context.Context, l *clan.Layout) (*Result, error) {
+	if e.Flake {
+		return e.evaluateFlake(ctx, l.Root)
+	}
 	layout, err := json.Marshal(l)
 	if err != nil {
 		return nil, err
@@ -59,9 +68,15 @@ func (e *Evaluator) Evaluate(ctx context.Context, l *clan.Layout) (*Result, erro
 	if err := e.run(ctx, l.Root, "eval.nix", &res, "--argstr", "layoutFile", tmp.Name()); err != nil {
 		return nil, err
 	}
+	return tidy(&res, l.Root), nil
+}
+
+// tidy makes file names relative to the clan root (as Nix saw it: the clan
+// directory, or its store copy in flake mode) and nil lists empty.
+func tidy(res *Result, root string) *Result {
 	for name, ws := range res.Workspaces {
 		for i, f := range ws.Files {
-			ws.Files[i] = relativeTo(l.Root, f)
+			ws.Files[i] = relativeTo(root, f)
 		}
 		if ws.Tags == nil {
 			ws.Tags = []string{}
@@ -72,12 +87,12 @@ func (e *Evaluator) Evaluate(ctx context.Context, l *clan.Layout) (*Result, erro
 		res.Workspaces[name] = ws
 	}
 	for i, w := range res.Warnings {
-		res.Warnings[i] = relativizeText(l.Root, w)
+		res.Warnings[i] = relativizeText(root, w)
 	}
 	if res.Warnings == nil {
 		res.Warnings = []string{}
 	}
-	return &res, nil
+	return res
 }
 
 // Render evaluates one Terranix module file alone and returns its
@@ -138,7 +153,7 @@ func (e *Evaluator) run(ctx context.Context, root, entry string, out any, args .
 		if !errors.As(err, &exitErr) {
 			return fmt.Errorf("running %s: %w", bin, err)
 		}
-		nixErr := parseNixError(stderr.String(), root, dir)
+		nixErr := parseNixError(stderr.String(), root)
 		nixErr.ShowTrace = e.ShowTrace
 		return nixErr
 	}

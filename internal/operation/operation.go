@@ -58,6 +58,9 @@ type Runner struct {
 	// OnlyChanged skips, without starting tofu, workspaces whose config and
 	// upstream outputs are those of their last apply (changes.UpToDate).
 	OnlyChanged bool
+	// Retry says which tofu failures run again (init, plan, output; an apply
+	// is retried as a new plan and apply); nil means tofu's default policy.
+	Retry *tofu.RetryPolicy
 
 	gate initGate
 	// confirmMu serialises prompts so that two workspaces never ask at once.
@@ -113,77 +116,98 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	if err != nil {
 		return failed(res, err)
 	}
-	inv := tofu.Invocation{Dir: dir, Env: r.Env, Log: logFile}
+	phase := report.PhaseInit
+	inv := tofu.Invocation{Dir: dir, Env: r.Env, Log: logFile, Retry: r.Retry, OnRetry: func(n tofu.RetryNotice) {
+		r.event(name, phase, n.String())
+		fmt.Fprintf(logFile, "clan-terranix: %s (waiting %s)\n", n, n.Delay)
+	}}
 
-	r.event(name, report.PhaseInit, "")
+	r.event(name, phase, "")
 	if _, err := r.ensureInit(ctx, dir, filepath.Join(r.Root, w.LockFile()), config, inv); err != nil {
 		return r.tofuFailed(res, "init", err)
 	}
 
-	r.event(name, report.PhasePlan, "")
-	planFile := filepath.Join(dir, "tfplan")
-	os.Remove(planFile)
-	counts, changed, err := r.plan(ctx, kind, inv, planFile)
-	res.Add, res.Change, res.Destroy = counts.Add, counts.Change, counts.Remove
-	if err != nil {
-		return r.tofuFailed(res, "plan", err)
+	// An apply that fails with a transient error plans and applies again:
+	// the failed apply wrote the state of what it did.
+	retry := r.Retry
+	if retry == nil {
+		retry = &tofu.RetryPolicy{}
 	}
-	if !changed {
-		res.Status = report.StatusNoChanges
+	for attempt := 1; ; attempt++ {
+		phase = report.PhasePlan
+		r.event(name, phase, "")
+		planFile := filepath.Join(dir, "tfplan")
 		os.Remove(planFile)
-		if kind == Apply {
-			// Nothing to apply, but the record may be missing or stale (a
-			// config edit with no effect): bring it up to date.
-			if err := r.recordApplied(ctx, w, config); err != nil {
-				return failed(res, err)
-			}
-			if r.Keeper != nil {
-				if err := r.Keeper.Record(ctx, w, string(kind), res); err != nil {
+		counts, changed, err := r.plan(ctx, kind, inv, planFile)
+		res.Add, res.Change, res.Destroy = counts.Add, counts.Change, counts.Remove
+		if err != nil {
+			return r.tofuFailed(res, "plan", err)
+		}
+		r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase,
+			Changes: &report.Changes{Add: counts.Add, Change: counts.Change, Destroy: counts.Remove}})
+		if !changed {
+			res.Status = report.StatusNoChanges
+			os.Remove(planFile)
+			if kind == Apply {
+				// Nothing to apply, but the record may be missing or stale (a
+				// config edit with no effect): bring it up to date.
+				if err := r.recordApplied(ctx, w, config); err != nil {
 					return failed(res, err)
 				}
+				if r.Keeper != nil {
+					if err := r.Keeper.Record(ctx, w, string(kind), res); err != nil {
+						return failed(res, err)
+					}
+				}
+			}
+			return res
+		}
+		if kind == Plan {
+			res.Status = report.StatusOK
+			return res
+		}
+		if r.Confirm != nil && attempt == 1 { // a retry finishes what was confirmed
+			ok, err := r.confirm(ctx, inv, name, planFile)
+			if err != nil {
+				return failed(res, err)
+			}
+			if !ok {
+				res.Status = report.StatusSkipped
+				res.SkippedBecause = "not confirmed"
+				os.Remove(planFile)
+				return res
+			}
+		}
+		phase = report.PhaseApply
+		if kind == Destroy {
+			phase = report.PhaseDestroy
+		}
+		r.event(name, phase, "")
+		applyErr := r.apply(ctx, inv, name, phase, planFile, counts)
+		os.Remove(planFile)
+		if cause, ok := retry.Transient(applyErr); ok && ctx.Err() == nil && attempt < retry.MaxAttempts() {
+			inv.OnRetry(tofu.RetryNotice{Attempt: attempt + 1, Attempts: retry.MaxAttempts(), Cause: cause, Delay: retry.Delay(attempt)})
+			if retry.Wait(ctx, retry.Delay(attempt)) == nil {
+				continue
+			}
+		}
+		if applyErr != nil {
+			res = r.tofuFailed(res, string(kind), applyErr)
+		} else {
+			res.Status = report.StatusOK
+			if err := r.afterSuccess(ctx, kind, w, config); err != nil {
+				res = failed(res, err)
+			}
+		}
+		if r.Keeper != nil {
+			r.event(name, report.PhaseCommit, "")
+			// A failed or interrupted apply may still have changed state: record it too.
+			if err := r.Keeper.Record(context.WithoutCancel(ctx), w, string(kind), res); err != nil && applyErr == nil {
+				return failed(res, err)
 			}
 		}
 		return res
 	}
-	if kind == Plan {
-		res.Status = report.StatusOK
-		return res
-	}
-	if r.Confirm != nil {
-		ok, err := r.confirm(ctx, inv, name, planFile)
-		if err != nil {
-			return failed(res, err)
-		}
-		if !ok {
-			res.Status = report.StatusSkipped
-			res.SkippedBecause = "not confirmed"
-			os.Remove(planFile)
-			return res
-		}
-	}
-	phase := report.PhaseApply
-	if kind == Destroy {
-		phase = report.PhaseDestroy
-	}
-	r.event(name, phase, "")
-	applyErr := r.apply(ctx, inv, name, phase, planFile, counts)
-	os.Remove(planFile)
-	if applyErr != nil {
-		res = r.tofuFailed(res, string(kind), applyErr)
-	} else {
-		res.Status = report.StatusOK
-		if err := r.afterSuccess(ctx, kind, w, config); err != nil {
-			res = failed(res, err)
-		}
-	}
-	if r.Keeper != nil {
-		r.event(name, report.PhaseCommit, "")
-		// A failed or interrupted apply may still have changed state: record it too.
-		if err := r.Keeper.Record(context.WithoutCancel(ctx), w, string(kind), res); err != nil && applyErr == nil {
-			return failed(res, err)
-		}
-	}
-	return res
 }
 
 func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planFile string) (tofu.ChangeSummary, bool, error) {
@@ -212,8 +236,11 @@ func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, ph
 	total := counts.Add + counts.Change + counts.Remove
 	done := 0
 	inv.Args = []string{"apply", "-input=false", "-json", "-auto-approve", planFile}
+	inv.NoRetry = true // the caller plans again: the plan file is spent
 	inv.OnMessage = func(m tofu.Message) {
 		switch m.Type {
+		case "apply_start", "apply_progress": // a long resource shows it is alive
+			r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase, Done: done, Total: total, Message: m.Text})
 		case "apply_complete", "apply_errored":
 			done++
 			msg := ""
@@ -270,7 +297,7 @@ func (r *Runner) event(ws string, phase report.Phase, msg string) {
 func (r *Runner) tofuFailed(res report.Result, step string, err error) report.Result {
 	var exit *tofu.ExitError
 	if errors.As(err, &exit) {
-		res.ErrorTail = exit.Diagnostics
+		res.ErrorTail = exit.Tail(10)
 		msg := exit.Error()
 		return failed(res, fmt.Errorf("workspace %s: %s failed: %s", res.Workspace, step, msg))
 	}

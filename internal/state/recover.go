@@ -120,7 +120,17 @@ func RestoreIfTorn(ctx context.Context, p Paths, repo gitcli.Repo, inGit bool) (
 			}
 		}
 	}
+	torn := p.State + ".torn-" + time.Now().UTC().Format("20060102T150405Z")
 	if len(candidates) == 0 {
+		// tofu's local backend creates the state file empty when it locks it,
+		// so an empty file with no earlier version is a first run killed
+		// before it saved anything: there is no state to lose.
+		if fi, err := os.Stat(p.Abs(p.State)); err == nil && fi.Size() == 0 {
+			if err := os.Rename(p.Abs(p.State), p.Abs(torn)); err != nil {
+				return "", fmt.Errorf("cannot set empty state %s aside: %v", p.State, err)
+			}
+			return fmt.Sprintf("workspace %s: state %s was empty and has no earlier version (a first apply was killed); set it aside as %s: resources that run created may exist without state", p.Workspace, p.State, torn), nil
+		}
 		return "", fmt.Errorf("%v, and neither %s nor a committed version is valid state: restore it by hand", verr, p.Backup)
 	}
 	best := candidates[0]
@@ -129,7 +139,6 @@ func RestoreIfTorn(ctx context.Context, p Paths, repo gitcli.Repo, inGit bool) (
 			best = c
 		}
 	}
-	torn := p.State + ".torn-" + time.Now().UTC().Format("20060102T150405Z")
 	if err := os.Rename(p.Abs(p.State), p.Abs(torn)); err != nil {
 		return "", fmt.Errorf("cannot set torn state %s aside: %v", p.State, err)
 	}

@@ -215,3 +215,16 @@ func TestTornStateIsRestored(t *testing.T) {
 		}
 	})
 }
+
+func TestEmptyStateOfAKilledFirstApplyIsSetAside(t *testing.T) {
+	root := newClan(t)
+	p := machinePaths(t, root, "web")
+	writeFile(t, p.Abs(p.State), "")
+	msg, err := RestoreIfTorn(context.Background(), p, s0(root), true)
+	if err != nil || !strings.Contains(msg, "was empty and has no earlier version (a first apply was killed); set it aside as terraform-state/machines/web/terraform.tfstate.torn-") {
+		t.Fatalf("RestoreIfTorn = %q, %v", msg, err)
+	}
+	if _, err := os.Stat(p.Abs(p.State)); !os.IsNotExist(err) {
+		t.Fatal("empty state file still in place")
+	}
+}

@@ -33,6 +33,13 @@ type Invocation struct {
 	// GracePeriod is how long tofu may take to stop after an interrupt before
 	// it is killed. Zero means 5 minutes: an apply writes its state on the way out.
 	GracePeriod time.Duration
+	// Retry decides which failures run the command again; nil means the
+	// default policy. Commands with Stdin are never retried (a user typed
+	// into them), nor with NoRetry (apply: the caller plans again instead).
+	Retry   *RetryPolicy
+	NoRetry bool
+	// OnRetry is told before each retry; may be nil.
+	OnRetry func(RetryNotice)
 }
 
 // ExitError is a tofu process that ran and exited non-zero.
@@ -40,6 +47,9 @@ type ExitError struct {
 	Code int
 	// Diagnostics are the error messages tofu reported, if any.
 	Diagnostics []string
+	// Output is what tofu said about the failure: its error diagnostics in
+	// full (summary and detail), then stderr. Retries match it.
+	Output string
 }
 
 func (e *ExitError) Error() string {
@@ -52,11 +62,30 @@ func (e *ExitError) Error() string {
 // BaseEnv is the environment tofu runs with besides the caller's additions.
 var BaseEnv = []string{"TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1"}
 
-// Run runs the engine with inv. When ctx is cancelled the process receives
+// Run runs the engine with inv, again after a transient failure as
+// inv.Retry says (see RetryPolicy). When ctx is cancelled the process receives
 // one SIGINT (it runs in its own process group, so a terminal's Ctrl-C does
 // not reach it twice and make it abort without writing state) and Run waits
 // for it to exit.
 func (e *Engine) Run(ctx context.Context, inv Invocation) error {
+	// A retry starts stdout afresh, so only a buffer can take it.
+	out, resettable := inv.Stdout.(interface{ Reset() })
+	if inv.NoRetry || inv.Stdin != nil || (inv.Stdout != nil && !resettable) {
+		return e.runOnce(ctx, inv)
+	}
+	policy := inv.Retry
+	if policy == nil {
+		policy = defaultPolicy
+	}
+	return policy.Do(ctx, func() error {
+		if resettable {
+			out.Reset()
+		}
+		return e.runOnce(ctx, inv)
+	}, inv.OnRetry)
+}
+
+func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	cmd := exec.Command(e.Path, inv.Args...)
 	cmd.Dir = inv.Dir
 	cmd.Env = append(append(os.Environ(), BaseEnv...), inv.Env...)
@@ -66,7 +95,7 @@ func (e *Engine) Run(ctx context.Context, inv Invocation) error {
 	if logw == nil {
 		logw = io.Discard
 	}
-	var diags []string
+	var diags, details []string
 	var stderr bytes.Buffer
 	cmd.Stderr = io.MultiWriter(logw, &stderr)
 	var stdout io.ReadCloser
@@ -100,7 +129,7 @@ func (e *Engine) Run(ctx context.Context, inv Invocation) error {
 		}
 	}()
 	if stdout != nil {
-		diags = scanMessages(stdout, logw, inv.OnMessage)
+		diags, details = scanMessages(stdout, logw, inv.OnMessage)
 	}
 	err := cmd.Wait()
 	close(done)
@@ -109,15 +138,15 @@ func (e *Engine) Run(ctx context.Context, inv Invocation) error {
 		if len(diags) == 0 {
 			diags = errorLines(stderr.String())
 		}
-		return &ExitError{Code: exit.ExitCode(), Diagnostics: diags}
+		output := strings.Join(append(details, stderr.String()), "\n")
+		return &ExitError{Code: exit.ExitCode(), Diagnostics: diags, Output: output}
 	}
 	return err
 }
 
 // scanMessages copies tofu's stdout to the log and hands each JSON line to
-// onMessage; it returns the error diagnostics seen.
-func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) []string {
-	var diags []string
+// onMessage; it returns the error diagnostics seen, as one line each and in full.
+func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) (diags, details []string) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	for sc.Scan() {
@@ -133,13 +162,14 @@ func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) []string
 		}
 		if m.Type == "diagnostic" && m.Diagnostic != nil && m.Diagnostic.Severity == "error" {
 			diags = append(diags, m.Diagnostic.Line())
+			details = append(details, strings.TrimSpace("Error: "+m.Diagnostic.Summary+"\n"+m.Diagnostic.Detail))
 		}
 		if onMessage != nil {
 			onMessage(m)
 		}
 	}
 	io.Copy(logw, r)
-	return diags
+	return diags, details
 }
 
 // errorLines picks the lines of human tofu output that say what failed.

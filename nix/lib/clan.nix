@@ -8,7 +8,8 @@ let
   moduleSystem = import ./modules.nix;
   terranix = import ./terranix.nix;
   nonNull = v: default: if v == null then default else v;
-  toPath = s: if b.isPath s then s else /. + s;
+  # Flake mode hands store paths as strings with context: those import as they are.
+  toPath = s: if b.isPath s || b.hasContext s then s else /. + s;
   pathsIn = attrs: b.mapAttrs (_: toPath) (nonNull attrs { });
   clanInfra = { modules = pathsIn layout.modules; providers = pathsIn layout.providers; };
   lib = import ./lib.nix { inherit nixpkgsLib clanInfra; };
@@ -98,7 +99,12 @@ let
       infra = if s ? infrastructure && s.infrastructure != null then relativeTo layout.root s.infrastructure
         else if optionalFile (layoutMachines.${m}.infrastructure or null) != null then toPath layoutMachines.${m}.infrastructure
         else null;
-      enable = s.enable or null;
+      enable = let v = s.enable or null; in
+        if v == null || b.isBool v then v
+        else b.throw "clan-terranix: clan.terranix.enable of machine ${m} is ${moduleSystem.kindName v}, expected true or false";
+      dependsOn = let v = s.dependsOn or [ ]; in
+        if b.isList v && b.all b.isString v then v
+        else b.throw "clan-terranix: clan.terranix.dependsOn of machine ${m} must be a list of workspace names, like [ \"shared\" ]";
       tags = machineTags.${m};
       settings = plain (b.removeAttrs s [ "enable" "infrastructure" "dependsOn" ]);
     in
@@ -107,7 +113,7 @@ let
       kind = "machine";
       machine = m;
       inherit tags settings;
-      dependsOn = s.dependsOn or [ ];
+      inherit dependsOn;
       modules = (if infra == null then [ ] else [ infra ])
         ++ map (t: toPath layout.tags.${t}) (b.filter (t: (nonNull layout.tags { }) ? ${t}) tags);
       args = { machine = { name = m; inherit tags settings; }; nixosConfig = nixosConfigurations.${m}.config or (b.throw "nixosConfig needs flake mode: workspace ${m} is evaluated without NixOS (use machine.name for the host name)"); };

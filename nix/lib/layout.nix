@@ -7,9 +7,9 @@ let
   r = if b.isAttrs root then root.outPath else b.toString root;
   hasSuffix = s: x: let l = b.stringLength x; n = b.stringLength s; in l >= n && b.substring (l - n) n x == s;
   entries = dir: if b.pathExists dir then b.readDir dir else { };
-  nixFiles = dir: let e = entries dir; in
-    map (n: "${dir}/${n}") (b.filter (n: e.${n} == "regular" && hasSuffix ".nix" n) (b.attrNames e));
-  named = dir: b.listToAttrs (map (f: { name = b.substring 0 (b.stringLength (baseNameOf f) - 4) (baseNameOf f); value = f; }) (nixFiles dir));
+  nixFiles = dir: b.attrValues (named dir);
+  named = dir: let e = entries dir; in b.listToAttrs (map (n: { name = b.substring 0 (b.stringLength n - 4) n; value = "${dir}/${n}"; })
+    (b.filter (n: e.${n} == "regular" && hasSuffix ".nix" n) (b.attrNames e)));
   existing = p: if b.pathExists p then p else "";
   machineDirs = let e = entries "${r}/machines"; in
     b.filter (n: e.${n} == "directory" && b.substring 0 1 n != ".") (b.attrNames e);

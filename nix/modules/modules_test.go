@@ -307,3 +307,29 @@ func copyTree(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// TestVendorHashIsCurrent keeps `nix build` working: buildGoModule's vendorHash
+// is the NAR hash of `go mod vendor`, which changes with every go.mod change.
+func TestVendorHashIsCurrent(t *testing.T) {
+	nix := needNix(t, "nix")
+	if strings.Contains(os.Getenv("GOFLAGS"), "-mod=vendor") {
+		t.Skip("inside a vendored build (nix build): nothing to compare")
+	}
+	vendor := filepath.Join(t.TempDir(), "vendor")
+	cmd := exec.Command("go", "mod", "vendor", "-o", vendor)
+	cmd.Dir = abs(t, "../..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Skipf("SKIPPED: go mod vendor failed (offline without the module cache?): %v\n%s", err, out)
+	}
+	hashCmd := exec.Command(nix, "hash", "path", vendor)
+	hashCmd.Env = append(os.Environ(), "NIX_CONFIG=experimental-features = nix-command flakes")
+	out, err := hashCmd.Output()
+	if err != nil {
+		t.Fatalf("nix hash path: %v", err)
+	}
+	want := `vendorHash = "` + strings.TrimSpace(string(out)) + `";`
+	pkg, _ := os.ReadFile("../packages/clan-terranix/default.nix")
+	if !strings.Contains(string(pkg), want) {
+		t.Errorf("nix/packages/clan-terranix/default.nix: vendorHash is stale after a go.mod change; set it to:\n  %s", want)
+	}
+}

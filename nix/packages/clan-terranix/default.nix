@@ -36,7 +36,8 @@ buildGo {
     ];
   };
 
-  vendorHash = "sha256-VENDORHASH";
+  # Computed here from `go mod vendor` (nix hash path vendor) for the go.mod of 2026-11-26.
+  vendorHash = "sha256-GKai06/P7k2FciDifwHuSJNbcsIP4706bSR0LX1J/3Q=";
 
   subPackages = [ "cmd/clan-terranix" ];
 

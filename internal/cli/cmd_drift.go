@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+)
+
+type driftOptions struct {
+	*GlobalOptions
+	Eval       EvalOptions
+	Run        RunFlags
+	Workspaces []string
+}
+
+var _ = register(newDriftCommand)
+
+func newDriftCommand(g *GlobalOptions) *cobra.Command {
+	opts := &driftOptions{GlobalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "drift [WORKSPACE...]",
+		Short: "Check reality: plan with refresh and exit 2 when anything would change",
+		Long: `Plan the named workspaces (or --all, --tags) and their dependencies with a refresh
+of every resource, as tofu plan -detailed-exitcode does: exit 0 when nothing would
+change, 2 when some workspace drifted or has unapplied changes, 1 on an error.
+Unlike 'plan --changed' it never trusts the change records: every selected
+workspace runs tofu.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Workspaces = args
+			return runDrift(cmd.Context(), opts)
+		},
+	}
+	addEvalFlags(cmd, &opts.Eval)
+	// The flags of plan but --changed: drift is about what the records cannot see.
+	f := cmd.Flags()
+	f.BoolVar(&opts.Run.All, "all", false, "every workspace")
+	f.StringSliceVar(&opts.Run.Tags, "tags", nil, "the workspaces of machines carrying these tags")
+	f.BoolVar(&opts.Run.NoDeps, "no-deps", false, "leave out the workspaces the selected ones depend on")
+	f.BoolVar(&opts.Run.WithDependents, "with-dependents", false, "add the workspaces that depend on the selected ones")
+	f.IntVar(&opts.Run.Parallelism, "parallelism", 0, "how many workspaces run at once (default: the settings' parallelism, else 4)")
+	f.BoolVar(&opts.Run.FailFast, "fail-fast", false, "start nothing new after a failure")
+	return cmd
+}
+
+func runDrift(ctx context.Context, opts *driftOptions) error {
+	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
+	if err != nil {
+		return err
+	}
+	selected, err := selection(lc, opts.Workspaces, &opts.Run, true)
+	if err != nil {
+		return err
+	}
+	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	if err != nil {
+		return err
+	}
+	if runner.Retry, err = retryPolicy(lc.Settings); err != nil {
+		return err
+	}
+	runner.NoRefresh = false
+	results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Plan, selected, &opts.Run)
+	if err != nil {
+		return err
+	}
+	var drifted []string
+	for _, r := range results {
+		if r.Status == report.StatusOK { // a plan with changes
+			drifted = append(drifted, fmt.Sprintf("%s (%s)", r.Workspace, report.FormatChanges(r.Add, r.Change, r.Destroy)))
+		}
+	}
+	if !opts.JSON { // the JSON report says it per workspace; nothing may follow it
+		if len(drifted) == 0 {
+			fmt.Fprintf(opts.Stdout, "no drift: %d workspaces match their config\n", len(results))
+		} else {
+			fmt.Fprintf(opts.Stdout, "drift: %s would change\n", strings.Join(drifted, ", "))
+		}
+	}
+	if len(drifted) > 0 {
+		return &exitError{code: 2}
+	}
+	return nil
+}
+
+// retryPolicy is the retry policy of the clan's settings (retry.attempts,
+// retry.patterns added to tofu's default transient errors).
+func retryPolicy(s *clan.Settings) (*tofu.RetryPolicy, error) {
+	if s == nil || s.Retry == nil {
+		return nil, nil
+	}
+	p, err := tofu.NewRetryPolicy(s.Retry.Attempts, s.Retry.Patterns)
+	if err != nil {
+		return nil, fmt.Errorf("%s: infra-manager settings: %v", clan.ServiceFile, err)
+	}
+	return p, nil
+}

@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/deploy"
+	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
+)
+
+type updateOptions struct {
+	*GlobalOptions
+	Eval      EvalOptions
+	Run       RunFlags
+	Machines  []string
+	DryRun    bool
+	BuildHost string
+}
+
+var _ = register(newUpdateCommand)
+
+func newUpdateCommand(g *GlobalOptions) *cobra.Command {
+	opts := &updateOptions{GlobalOptions: g}
+	cmd := &cobra.Command{
+		Use:   "update [MACHINE...]",
+		Short: "Apply what changed, then update NixOS with clan machines update",
+		Long: `Apply the changed workspaces of the named machines (or --tags) and their dependencies
+(as apply --changed does), write their addresses and outputs back, then run
+'clan machines update' for the same machines. A machine whose instance was replaced
+since its install is refused: it needs 'install --reinstall'.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Machines = args
+			return runUpdate(cmd.Context(), opts)
+		},
+	}
+	addEvalFlags(cmd, &opts.Eval)
+	f := cmd.Flags()
+	f.StringSliceVar(&opts.Run.Tags, "tags", nil, "the machines carrying these tags")
+	f.BoolVar(&opts.DryRun, "dry-run", false, "print every step and command without running any")
+	f.StringVar(&opts.BuildHost, "build-host", "", "clan machines update --build-host")
+	f.BoolVarP(&opts.Run.Yes, "yes", "y", false, "apply without asking")
+	f.IntVar(&opts.Run.Parallelism, "parallelism", 0, "how many workspaces run at once")
+	return cmd
+}
+
+func runUpdate(ctx context.Context, opts *updateOptions) error {
+	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
+	if err != nil {
+		return err
+	}
+	update := deploy.UpdateOptions{Machines: opts.Machines, Tags: opts.Run.Tags, BuildHost: opts.BuildHost}
+	// Machines without infrastructure are updated too; only the others are applied.
+	var withInfra []string
+	for _, m := range opts.Machines {
+		if w, ok := lc.Set.Get(m); ok && w.Kind == workspace.KindMachine {
+			withInfra = append(withInfra, m)
+		}
+	}
+	if opts.DryRun {
+		applyArgs := append([]string(nil), withInfra...)
+		for _, t := range opts.Run.Tags {
+			applyArgs = append(applyArgs, "--tags", t)
+		}
+		steps, err := deploy.UpdateSteps(applyArgs, update)
+		if err != nil {
+			return err
+		}
+		if opts.JSON {
+			return writeJSON(opts.Stdout, steps)
+		}
+		return deploy.WriteSteps(opts.Stdout, "update", steps)
+	}
+	if _, err := deploy.UpdateCommand(update); err != nil {
+		return err
+	}
+	if len(withInfra) > 0 || len(opts.Run.Tags) > 0 {
+		runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+		if err != nil {
+			return err
+		}
+		opts.Run.Changed = true
+		selected, err := selection(lc, withInfra, &opts.Run, true)
+		if err != nil {
+			return err
+		}
+		results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)
+		if err != nil {
+			return err
+		}
+		for _, m := range selected {
+			w, _ := lc.Set.Get(m)
+			if w.Kind != workspace.KindMachine {
+				continue
+			}
+			s, err := deploy.ParseSettings(m, w.Settings)
+			if err != nil {
+				return err
+			}
+			outputs, err := machineOutputs(ctx, runner, m)
+			if err != nil {
+				return err
+			}
+			if err := deploy.CheckUpdate(lc.Root, m, deploy.InstanceID(outputs, s), s); err != nil {
+				return err
+			}
+		}
+		if err := writeBackMachines(ctx, opts.GlobalOptions, lc, runner, results); err != nil {
+			return err
+		}
+	}
+	return runClanUpdate(ctx, opts.GlobalOptions, lc.Root, update)
+}
+
+func runClanUpdate(ctx context.Context, g *GlobalOptions, root string, update deploy.UpdateOptions) error {
+	cmd, err := deploy.UpdateCommand(update)
+	if err != nil {
+		return err
+	}
+	return deploy.Run(ctx, root, cmd, g.Stderr, g.Stderr)
+}

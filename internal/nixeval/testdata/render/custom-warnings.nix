@@ -1,0 +1,2 @@
+# Terranix's `warnings` option: shown, never rendered.
+{ name, ... }: { warnings = [ "this file is named ${name}" ]; locals.x = 1; }
