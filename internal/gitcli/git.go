@@ -204,16 +204,28 @@ func exitCode(err error) int {
 	return -1
 }
 
+// lastLine picks the line of git's stderr that says why: the first "fatal:"
+// or "error:" line (not the generic "failed to push"), else a rejected ref,
+// else the last line that is not a hint.
 func lastLine(stderr string, err error) string {
-	lines := strings.Split(strings.TrimSpace(stderr), "\n")
-	for i := len(lines) - 1; i >= 0; i-- {
-		l := strings.TrimSpace(lines[i])
-		if l != "" && !strings.HasPrefix(l, "hint:") && !strings.HasPrefix(l, "To ") {
-			if strings.HasPrefix(l, "error: failed to push") && i > 0 {
-				continue // the line before says why
-			}
+	var lines []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "hint:") && !strings.HasPrefix(l, "To ") {
+			lines = append(lines, l)
+		}
+	}
+	for _, l := range lines {
+		if (strings.HasPrefix(l, "fatal:") || strings.HasPrefix(l, "error:")) && !strings.HasPrefix(l, "error: failed to push") {
 			return l
 		}
+	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "! ") {
+			return l
+		}
+	}
+	if len(lines) > 0 {
+		return lines[len(lines)-1]
 	}
 	return err.Error()
 }

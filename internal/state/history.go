@@ -89,6 +89,20 @@ type LogEntry struct {
 	Destroy     int    `json:"destroy"`
 }
 
+// Line renders the entry for `state log`:
+// 2026-11-26 12:01  Alice <alice@example.org>  apply  +2 ~0 -1  ok  3f2a1b9c0d1e
+// Counts and result show "?" and "-" for commits not made by clan-terranix.
+func (e LogEntry) Line() string {
+	counts, command, result := "?", e.Command, e.Result
+	if e.CountsKnown {
+		counts = fmt.Sprintf("+%d ~%d -%d", e.Add, e.Change, e.Destroy)
+	}
+	if command == "" {
+		command, result = "(by hand: "+e.Subject+")", "-"
+	}
+	return fmt.Sprintf("%s  %s <%s>  %s  %s  %s  %.12s", e.Time.Local().Format("2006-01-02 15:04"), e.Author, e.Email, command, counts, result, e.Commit)
+}
+
 // Log lists who changed the workspace's state and when, newest first,
 // including commits made by hand (without trailers).
 func Log(ctx context.Context, repo gitcli.Repo, p Paths) ([]LogEntry, error) {

@@ -173,3 +173,11 @@ func TestGitLockStaleAndUnlock(t *testing.T) {
 		t.Fatalf("unreachable remote: %v", err)
 	}
 }
+
+func TestGitErrorsAreOneLine(t *testing.T) {
+	_, a, _ := twoClones(t)
+	_, err := LockRemote(context.Background(), s0(a), "nowhere", machinePaths(t, a, "web"), "apply web", 0, nil)
+	if err == nil || !strings.HasSuffix(err.Error(), "fatal: 'nowhere' does not appear to be a git repository") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %q", err)
+	}
+}

@@ -61,6 +61,9 @@ func Begin(ctx context.Context, p Paths, op string, opts Options) (s *Session, e
 	if opts.Remote == "" {
 		opts.Remote = "origin"
 	}
+	if opts.Command == "" {
+		opts.Command = "clan-terranix " + op + " " + p.Workspace
+	}
 	if opts.Warn == nil {
 		opts.Warn = func(string) {}
 	}

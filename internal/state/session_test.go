@@ -63,6 +63,9 @@ func TestSessionCommitsOnlyStateAndLogReadsIt(t *testing.T) {
 	if l := log[1]; l.Command != "apply" || !l.CountsKnown || l.Add != 2 || l.Destroy != 1 || l.Time.IsZero() {
 		t.Fatalf("log[1] = %+v", l)
 	}
+	if line := log[1].Line(); !strings.Contains(line, "  Alice <alice@example.org>  apply  +2 ~0 -1  ok  ") {
+		t.Fatalf("line = %q", line)
+	}
 }
 
 func TestSafeguards(t *testing.T) {

@@ -3,5 +3,5 @@
 {
   resource.tls_private_key.deploy.algorithm = "ED25519";
 
-  output.deploy_public_key.value = "\${tls_private_key.deploy.public_key_openssh}";
+  output.deploy_public_key.value = "\${trimspace(tls_private_key.deploy.public_key_openssh)}";
 }
