@@ -32,6 +32,10 @@ type Settings struct {
 	Backend *Backend `json:"backend,omitempty"`
 	// Retry lists extra error patterns (regular expressions) worth retrying.
 	Retry *Retry `json:"retry,omitempty"`
+	// ClanDirectory and DriftCheck configure the infra-manager machine's
+	// NixOS service (nix/modules/clan-service); the CLI ignores them.
+	ClanDirectory string          `json:"clanDirectory,omitempty"`
+	DriftCheck    json.RawMessage `json:"driftCheck,omitempty"`
 }
 
 // Encryption says where the state passphrase comes from.

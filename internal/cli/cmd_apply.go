@@ -48,6 +48,11 @@ func runApply(ctx context.Context, opts *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	_, err = operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)
+	results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)
+	// Machines applied successfully get their address and outputs written back
+	// even when another workspace of the run failed.
+	if wbErr := writeBackMachines(ctx, opts.GlobalOptions, lc, runner, results); err == nil {
+		err = wbErr
+	}
 	return err
 }

@@ -154,8 +154,8 @@ func writeBackMachines(ctx context.Context, g *GlobalOptions, lc *loadedClan, ru
 		if err != nil {
 			return err
 		}
-		// TODO(nixeval): pass whether Nix sets the machine's targetHost once the evaluation reports it.
-		wb, err := deploy.WriteBack(deploy.WriteBackRequest{Root: lc.Root, Machine: w.Name, Outputs: outputs, Settings: s})
+		wb, err := deploy.WriteBack(deploy.WriteBackRequest{Root: lc.Root, Machine: w.Name, Outputs: outputs, Settings: s,
+			NixSetsTargetHost: lc.Eval.Machines[w.Name].TargetHostSetByNix})
 		if err != nil {
 			return err
 		}

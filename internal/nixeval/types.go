@@ -33,4 +33,8 @@ type Workspace struct {
 type Machine struct {
 	Tags    []string `json:"tags"`
 	Enabled bool     `json:"enabled"`
+	// TargetHostSetByNix is set when clan.nix's inventory or the NixOS option
+	// clan.core.networking.targetHost gives the machine's address: write-back
+	// to inventory.json must then leave it alone, as the Clan CLI does.
+	TargetHostSetByNix bool `json:"targetHostSetByNix"`
 }

@@ -158,3 +158,23 @@ func ExplainDecryptError(ws string, tofuOutput string, enc Encryption) (string, 
 	}
 	return "", false
 }
+
+// String keeps the passphrases out of any accidental %v.
+func (k *Keys) String() string { return "state.Keys{<redacted>}" }
+
+// GoString keeps the passphrases out of %#v.
+func (k *Keys) GoString() string { return k.String() }
+
+// RemovePlaintextBackup deletes the workspace's terraform.tfstate.backup when
+// it holds plaintext state: after `state encrypt` tofu leaves the last
+// plaintext state there (gitignored, but still on disk).
+func RemovePlaintextBackup(p Paths) (removed bool, err error) {
+	info, err := Validate(p.Abs(p.Backup), p.Backup)
+	if err != nil || !info.Exists || info.Encrypted {
+		return false, nil // an unreadable backup is no plaintext we can vouch for either way
+	}
+	if err := os.Remove(p.Abs(p.Backup)); err != nil {
+		return false, fmt.Errorf("cannot remove plaintext backup %s: %v", p.Backup, err)
+	}
+	return true, nil
+}

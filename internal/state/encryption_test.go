@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -70,8 +71,18 @@ func TestEncryptionWithTofu(t *testing.T) {
 		t.Fatalf("migration: %v\n%s", err, out)
 	}
 	assertEncrypted(t, statePath, "plaintext-secret-4711")
+	backupPaths := Paths{Root: dir, Backup: "terraform.tfstate.backup"}
+	if _, err := RemovePlaintextBackup(backupPaths); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := Validate(filepath.Join(dir, "terraform.tfstate.backup"), "backup"); info.Exists && !info.Encrypted {
+		t.Fatal("a plaintext backup is left after migration")
+	}
 	if out, err := run(keys(current).Env(statePath)); err != nil {
 		t.Fatalf("encrypted apply: %v\n%s", err, out)
+	}
+	if s := fmt.Sprintf("%v %#v", keys(current), keys(current)); strings.Contains(s, "word-1234567") {
+		t.Fatalf("Keys print their passphrase: %s", s)
 	}
 	wrong := Encryption{Passphrase: SecretSource{Env: "CT_NEW"}}
 	out, err = run(keys(wrong).Env(statePath))
@@ -101,5 +112,17 @@ func assertEncrypted(t *testing.T, path, secret string) {
 	data, _ := os.ReadFile(path)
 	if strings.Contains(string(data), secret) {
 		t.Fatal("encrypted state contains the plaintext secret")
+	}
+}
+
+func TestRemovePlaintextBackup(t *testing.T) {
+	p := machinePaths(t, t.TempDir(), "web")
+	writeFile(t, p.Abs(p.Backup), `{"serial":1,"lineage":"l","meta":{},"encrypted_data":"x","encryption_version":"v0"}`)
+	if removed, err := RemovePlaintextBackup(p); removed || err != nil {
+		t.Fatalf("encrypted backup: %v %v", removed, err)
+	}
+	writeFile(t, p.Abs(p.Backup), stateJSON(1, "l"))
+	if removed, err := RemovePlaintextBackup(p); !removed || err != nil {
+		t.Fatalf("plaintext backup: %v %v", removed, err)
 	}
 }

@@ -174,3 +174,19 @@ func CheckNotBehind(ctx context.Context, repo gitcli.Repo, remote, branch string
 	}
 	return nil
 }
+
+// AheadOfRemote counts the local commits that publishing state will push
+// along with it (the state commit sits on top of them).
+func AheadOfRemote(ctx context.Context, repo gitcli.Repo, remote, branch string) (int, error) {
+	tracking := "refs/remotes/" + remote + "/" + branch
+	if _, ok, err := repo.RevParse(ctx, tracking); err != nil || !ok {
+		return 0, err
+	}
+	n, err := repo.Run(ctx, "rev-list", "--count", tracking+"..HEAD")
+	if err != nil {
+		return 0, err
+	}
+	var count int
+	fmt.Sscan(n, &count)
+	return count, nil
+}

@@ -123,9 +123,16 @@ func TestGitLockWaitsThenRefusesOlderState(t *testing.T) {
 	git(t, a, "add", "README")
 	git(t, a, "commit", "-qm", "readme")
 	git(t, a, "push", "-q")
-	s, err := Begin(ctx, pb, "apply", Options{Lock: LockModeGit})
+	writeFile(t, filepath.Join(b, "local.nix"), "{ }\n")
+	git(t, b, "add", "local.nix")
+	git(t, b, "commit", "-qm", "unpushed")
+	var w warnings
+	s, err := Begin(ctx, pb, "apply", Options{Lock: LockModeGit, Warn: w.add})
 	if err != nil {
 		t.Fatalf("remote moved on outside web's state, yet: %v", err)
+	}
+	if !w.contains("branch main has 1 commit(s) not on origin; publishing the state of web will push them too") {
+		t.Fatalf("warnings = %v", w.lines)
 	}
 	writeFile(t, pb.Abs(pb.State), stateJSON(2, "L"))
 	if _, err := s.Finish(ctx, Summary{}); err != nil {

@@ -99,6 +99,9 @@ func Begin(ctx context.Context, p Paths, op string, opts Options) (s *Session, e
 				return nil, err
 			}
 		}
+		if n, err := AheadOfRemote(ctx, s.repo, opts.Remote, s.branch); err == nil && n > 0 && !opts.ReadOnly {
+			opts.Warn(fmt.Sprintf("branch %s has %d commit(s) not on %s; publishing the state of %s will push them too", s.branch, n, opts.Remote, p.Workspace))
+		}
 	}
 	if err := s.recoverInterrupted(ctx); err != nil {
 		return nil, err

@@ -64,6 +64,7 @@ let
     {
       terranix = resolveDeep ((resolve (cfg.clan or { })).terranix or { });
       tags = resolve (cfg.clanCore.tags or (resolve (resolve (cfg.clan or { })).core or { }).tags or [ ]);
+      targetHost = b.tryEval (resolve ((resolve ((resolve ((resolve (cfg.clan or { })).core or { })).networking or { })).targetHost or null));
     };
   configurations = b.listToAttrs (map (m: { name = m; value = configurationOf m; }) machineNames);
 
@@ -145,6 +146,12 @@ let
       grouped = b.groupBy (p: p.msg) pairs;
     in
     map (msg: "${msg} (workspace ${b.concatStringsSep ", " (map (p: p.ws) grouped.${msg})})") (b.attrNames grouped);
+  # Whether Nix itself sets the machine's target host (clan.nix's inventory or the NixOS
+  # option clan.core.networking.targetHost): the Clan CLI's write-back must not override it.
+  clanNixMachines = resolve (clanNix.machines or { });
+  nixSetsTargetHost = m:
+    ((resolve ((resolve (clanNixMachines.${m} or { })).deploy or { })).targetHost or null) != null
+    || (let t = configurations.${m}.targetHost or { success = false; }; in t.success && t.value != null);
 in
 {
   workspaces = b.mapAttrs
@@ -153,7 +160,7 @@ in
       config = let json = evaluated.${name}.json; in b.addErrorContext "while evaluating workspace ${name}" (b.deepSeq json json);
     })
     workspaces;
-  machines = b.mapAttrs (m: tags: { inherit tags; enabled = machineWorkspaces ? ${m}; }) machineTags;
+  machines = b.mapAttrs (m: tags: { inherit tags; enabled = machineWorkspaces ? ${m}; targetHostSetByNix = nixSetsTargetHost m; }) machineTags;
   settings = plain (b.foldl' (acc: i: recursiveUpdate acc (resolve ((roleOf "infra-manager" i).settings or { }))) { } terranixInstances);
   inherit warnings;
 }

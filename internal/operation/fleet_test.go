@@ -1,0 +1,272 @@
+package operation
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/nixeval"
+	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/testenv"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
+)
+
+// recordingSink keeps every event and result of a run.
+type recordingSink struct {
+	mu      sync.Mutex
+	events  []report.Event
+	results []report.Result
+}
+
+func (s *recordingSink) Event(e report.Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.events = append(s.events, e)
+}
+
+func (s *recordingSink) Finish(r report.Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.results = append(s.results, r)
+}
+
+func (s *recordingSink) messages(ws string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var msgs []string
+	for _, e := range s.events {
+		if e.Workspace == ws && e.Message != "" {
+			msgs = append(msgs, e.Message)
+		}
+	}
+	return msgs
+}
+
+// writeClan writes files (path relative to root -> content) as a clan.
+func writeClan(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	files[".clan-flake"] = ""
+	for name, content := range files {
+		path := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// newTestRunner evaluates the clan at root with the real nix and returns a
+// runner for it with the engine at enginePath (real tofu or a wrapper).
+func newTestRunner(t *testing.T, root, enginePath string) (*Runner, *recordingSink) {
+	t.Helper()
+	ctx := context.Background()
+	layout, err := clan.Discover(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&nixeval.Evaluator{}).Evaluate(ctx, layout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := workspace.Build(layout.Root, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := &tofu.Engine{Name: "tofu", Path: enginePath, Version: "1.12.6"}
+	sink := &recordingSink{}
+	return &Runner{Root: layout.Root, Set: set, Engine: engine, Sink: sink, LogDir: filepath.Join(root, ".clan-terranix", "logs", "test")}, sink
+}
+
+// TestParallelInitSharedPluginCacheNeverFails initialises 20 workspaces at
+// once, none with a lock file, all with one TF_PLUGIN_CACHE_DIR: the race
+// measured on OpenTofu 1.12.6 (6 failures in 10 runs) must not happen
+// through the runner. Repeated from scratch three times.
+func TestParallelInitSharedPluginCacheNeverFails(t *testing.T) {
+	tc := testenv.Tools(t)
+	tc.Setenv(t)
+	if testing.Short() {
+		t.Skip("-short: 60 inits")
+	}
+	const machines = 20
+	for round := 1; round <= 3; round++ {
+		root := t.TempDir()
+		t.Setenv("TF_PLUGIN_CACHE_DIR", filepath.Join(root, "plugin-cache"))
+		if err := os.MkdirAll(filepath.Join(root, "plugin-cache"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{}
+		for i := 1; i <= machines; i++ {
+			files[fmt.Sprintf("machines/m%02d/infrastructure.nix", i)] = `{
+  resource.random_pet.name.length = 2;
+  resource.time_static.born = { };
+}`
+		}
+		writeClan(t, root, files)
+		r, _ := newTestRunner(t, root, tc.Tofu)
+		var wg sync.WaitGroup
+		errs := make(chan error, machines)
+		for i := 1; i <= machines; i++ {
+			wg.Add(1)
+			go func(name string) {
+				defer wg.Done()
+				log, err := os.Create(filepath.Join(root, name+".init.log"))
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer log.Close()
+				if _, _, err := r.Prepare(context.Background(), name, log); err != nil {
+					out, _ := os.ReadFile(log.Name())
+					errs <- fmt.Errorf("round %d: %v\n%s", round, err, out)
+				}
+			}(fmt.Sprintf("m%02d", i))
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		for i := 1; i <= machines; i++ {
+			w, _ := r.Set.Get(fmt.Sprintf("m%02d", i))
+			if _, err := os.Stat(filepath.Join(root, w.LockFile())); err != nil {
+				t.Errorf("round %d: %s: no lock file kept beside the state: %v", round, w.Name, err)
+			}
+		}
+	}
+}
+
+// flakyTofu is a tofu wrapper for retry tests, put in place of the engine
+// (it stands for a provider API or registry that fails transiently, which
+// the offline test machine cannot reach): it logs each command, fails the
+// first $FAIL_N runs of `tofu $FAIL_CMD` with a transient network message,
+// and otherwise execs the real tofu.
+const flakyTofu = `#!/bin/sh
+echo "$1" >> "$FLAKY_LOG"
+if [ "$1" = "$FAIL_CMD" ]; then
+  n=$(cat "$FLAKY_COUNT" 2>/dev/null || echo 0)
+  if [ "$n" -lt "$FAIL_N" ]; then
+    echo $((n+1)) > "$FLAKY_COUNT"
+    echo 'Error: Post "https://api.example.org/v1/servers": read tcp 10.0.0.2:4711->10.0.0.1:443: read: connection reset by peer' >&2
+    exit 1
+  fi
+fi
+exec "$REAL_TOFU" "$@"
+`
+
+func TestTransientFailuresAreRetried(t *testing.T) {
+	tc := testenv.Tools(t)
+	tc.Setenv(t)
+	for _, failing := range []string{"init", "plan", "apply"} {
+		t.Run(failing, func(t *testing.T) {
+			root := t.TempDir()
+			writeClan(t, root, map[string]string{
+				"machines/web/infrastructure.nix": `{ resource.terraform_data.web.input = "web"; output.id.value = "\${terraform_data.web.id}"; }`,
+			})
+			wrapper := filepath.Join(root, "flaky-tofu")
+			if err := os.WriteFile(wrapper, []byte(flakyTofu), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			r, sink := newTestRunner(t, root, wrapper)
+			logFile := filepath.Join(root, "flaky.log")
+			r.Env = []string{"FLAKY_LOG=" + logFile, "FLAKY_COUNT=" + filepath.Join(root, "count"),
+				"FAIL_CMD=" + failing, "FAIL_N=2", "REAL_TOFU=" + tc.Tofu}
+			var waits []time.Duration
+			r.Retry = &tofu.RetryPolicy{Sleep: func(_ context.Context, d time.Duration) error {
+				waits = append(waits, d)
+				return nil
+			}}
+			res := r.Run(context.Background(), Apply, "web")
+			if res.Status != report.StatusOK {
+				t.Fatalf("status %s (%s), want ok after two retries", res.Status, res.Error)
+			}
+			msgs := strings.Join(sink.messages("web"), "\n")
+			for _, want := range []string{"retry 2/3 after: ", "retry 3/3 after: ", "connection reset by peer"} {
+				if !strings.Contains(msgs, want) {
+					t.Errorf("events %q lack %q", msgs, want)
+				}
+			}
+			if fmt.Sprint(waits) != "[1s 2s]" {
+				t.Errorf("waits %v, want [1s 2s]", waits)
+			}
+			ran, _ := os.ReadFile(logFile)
+			want := map[string]string{
+				"init":  "init init init plan apply",
+				"plan":  "init plan plan plan apply",
+				"apply": "init plan apply plan apply plan apply", // an apply is retried as plan + apply
+			}[failing]
+			if got := strings.Join(strings.Fields(string(ran)), " "); got != want {
+				t.Errorf("tofu commands %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestPermanentFailureFailsAtOnceWithErrorTail(t *testing.T) {
+	tc := testenv.Tools(t)
+	tc.Setenv(t)
+	root := t.TempDir()
+	writeClan(t, root, map[string]string{
+		"machines/web/infrastructure.nix": `{
+  resource.terraform_data.day.input = "sunday";
+  resource.terraform_data.web = {
+    input = "web";
+    lifecycle.precondition = [ { condition = "\${terraform_data.day.input != \"sunday\"}"; error_message = "web is not allowed today"; } ];
+  };
+}`,
+	})
+	r, _ := newTestRunner(t, root, tc.Tofu)
+	r.Retry = &tofu.RetryPolicy{Sleep: func(context.Context, time.Duration) error {
+		t.Error("a permanent error was retried")
+		return nil
+	}}
+	res := r.Run(context.Background(), Apply, "web")
+	if res.Status != report.StatusFailed || !strings.Contains(res.Error, "workspace web: plan failed") {
+		t.Fatalf("status %s, error %q; want a failed plan naming the workspace", res.Status, res.Error)
+	}
+	if tail := strings.Join(res.ErrorTail, "\n"); !strings.Contains(tail, "web is not allowed today") {
+		t.Errorf("ErrorTail %q lacks the precondition's message", tail)
+	}
+}
+
+// TestApplyReportsProgressAndPlannedChanges checks the events of an apply:
+// the plan's counts, and apply_start/apply_progress of a slow resource.
+func TestApplyReportsProgressAndPlannedChanges(t *testing.T) {
+	tc := testenv.Tools(t)
+	tc.Setenv(t)
+	root := t.TempDir()
+	writeClan(t, root, map[string]string{
+		"machines/slow/infrastructure.nix": `{ resource.time_sleep.wait.create_duration = "11s"; resource.terraform_data.after.input = "x"; }`,
+	})
+	r, sink := newTestRunner(t, root, tc.Tofu)
+	if res := r.Run(context.Background(), Apply, "slow"); res.Status != report.StatusOK {
+		t.Fatalf("status %s (%s), want ok", res.Status, res.Error)
+	}
+	var planned *report.Changes
+	var progress []string
+	for _, e := range sink.events {
+		if e.Phase == report.PhasePlan && e.Changes != nil {
+			planned = e.Changes
+		}
+		if e.Phase == report.PhaseApply && strings.Contains(e.Message, "time_sleep.wait") {
+			progress = append(progress, e.Message)
+		}
+	}
+	if planned == nil || *planned != (report.Changes{Add: 2}) {
+		t.Errorf("plan event changes %+v, want +2", planned)
+	}
+	joined := strings.Join(progress, "\n")
+	for _, want := range []string{"Creating...", "Still creating...", "create"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("apply events for time_sleep.wait %q lack %q", joined, want)
+		}
+	}
+}
