@@ -16,11 +16,12 @@ import (
 	"sort"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
 // RecordFile is the name of the record kept (and committed) beside the state.
-const RecordFile = "applied.json"
+const RecordFile = state.RecordFileName
 
 // Record is what the last successful apply of a workspace saw.
 type Record struct {

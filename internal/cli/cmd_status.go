@@ -55,7 +55,8 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 			return err
 		}
 		row := workspaceStatus{Workspace: name, Status: string(st)}
-		row.LockedBy = lockHolder(lc, name)
+		w, _ := lc.Set.Get(name)
+		row.LockedBy = lockHolder(lc, w)
 		rows = append(rows, row)
 	}
 	if opts.JSON {

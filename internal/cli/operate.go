@@ -82,13 +82,15 @@ func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operatio
 	if err != nil {
 		return nil, err
 	}
-	return &operation.Runner{
+	runner := &operation.Runner{
 		Root:   lc.Root,
 		Set:    lc.Set,
 		Engine: engine,
-		Keeper: newStateKeeper(lc.Root),
+		Keeper: newStateKeeper(g, lc, g.State),
 		LogDir: filepath.Join(lc.Root, ".clan-terranix", "logs", time.Now().Format("20060102-150405")+fmt.Sprintf("-%d", os.Getpid())),
-	}, nil
+	}
+	newRunSecrets(lc, engine.Name).install(ctx, runner)
+	return runner, nil
 }
 
 // operate runs kind over the selected workspaces and prints the results.

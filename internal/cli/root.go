@@ -24,6 +24,7 @@ type GlobalOptions struct {
 	Engine  string
 	JSON    bool
 	NoColor bool
+	State   StateFlags
 	Stdout  io.Writer
 	Stderr  io.Writer
 	Stdin   io.Reader
@@ -100,6 +101,8 @@ state committed to git, before NixOS is installed on the machines.`,
 	pf.StringVar(&g.Engine, "engine", "", "tofu or terraform (default: tofu if on PATH, else terraform)")
 	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
 	pf.BoolVar(&g.NoColor, "no-color", false, "no colors (also NO_COLOR)")
+	pf.DurationVar(&g.State.LockTimeout, "lock-timeout", 0, "wait this long for a workspace lock held by another run (default: the settings' lockTimeout, else fail at once)")
+	pf.BoolVar(&g.State.NoSafeguards, "no-safeguards", false, "turn the state safeguards (uncommitted or conflicted state, branch behind its remote) into warnings")
 	for _, add := range commands {
 		root.AddCommand(add(g))
 	}

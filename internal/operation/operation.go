@@ -44,8 +44,11 @@ type Runner struct {
 	Root   string
 	Set    *workspace.Set
 	Engine *tofu.Engine
-	// Env is added to tofu's environment (credentials, TF_ENCRYPTION).
-	Env    []string
+	// Env is added to tofu's environment (credentials).
+	Env []string
+	// EnvFor adds a workspace's own variables (TF_ENCRYPTION, which names
+	// the states it reads); nil adds none.
+	EnvFor func(w *workspace.Workspace) ([]string, error)
 	Keeper StateKeeper
 	// Confirm is asked before applying a plan with changes; nil applies at once.
 	Confirm Confirm
@@ -101,7 +104,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	res.LogPath = logFile.Name()
 
 	r.event(name, report.PhaseLock, "")
-	if r.Keeper != nil && kind != Plan {
+	if r.Keeper != nil {
 		release, err := r.Keeper.Acquire(ctx, w, string(kind))
 		if err != nil {
 			return failed(res, err)
@@ -117,7 +120,11 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		return failed(res, err)
 	}
 	phase := report.PhaseInit
-	inv := tofu.Invocation{Dir: dir, Env: r.Env, Log: logFile, Retry: r.Retry, OnRetry: func(n tofu.RetryNotice) {
+	env, err := r.envFor(w)
+	if err != nil {
+		return failed(res, err)
+	}
+	inv := tofu.Invocation{Dir: dir, Env: env, Log: logFile, Retry: r.Retry, OnRetry: func(n tofu.RetryNotice) {
 		r.event(name, phase, n.String())
 		fmt.Fprintf(logFile, "clan-terranix: %s (waiting %s)\n", n, n.Delay)
 	}}

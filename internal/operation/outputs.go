@@ -90,8 +90,12 @@ func (r *Runner) Outputs(ctx context.Context, name string) (map[string]OutputVal
 	if err != nil {
 		return nil, err
 	}
+	env, err := r.envFor(w)
+	if err != nil {
+		return nil, err
+	}
 	var out, log bytes.Buffer
-	if err := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: []string{"output", "-json"}, Env: r.Env, Stdout: &out, Log: &log}); err != nil {
+	if err := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: []string{"output", "-json"}, Env: env, Stdout: &out, Log: &log}); err != nil {
 		return nil, fmt.Errorf("workspace %s: reading outputs: %v", name, err)
 	}
 	outputs := map[string]OutputValue{}

@@ -27,7 +27,11 @@ func (r *Runner) Prepare(ctx context.Context, name string, log io.Writer) (*work
 	if err != nil {
 		return nil, "", err
 	}
-	inv := tofu.Invocation{Dir: dir, Env: r.Env, Log: log}
+	env, err := r.envFor(w)
+	if err != nil {
+		return nil, "", err
+	}
+	inv := tofu.Invocation{Dir: dir, Env: env, Log: log}
 	if _, err := r.ensureInit(ctx, dir, filepath.Join(r.Root, w.LockFile()), config, inv); err != nil {
 		return nil, "", fmt.Errorf("workspace %s: init failed: %v", name, err)
 	}
@@ -57,11 +61,27 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 	if err != nil {
 		return err
 	}
-	runErr := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: r.Env, Stdin: stdin, Stdout: stdout, Log: stderr})
+	env, err := r.envFor(w)
+	if err != nil {
+		return err
+	}
+	runErr := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: env, Stdin: stdin, Stdout: stdout, Log: stderr})
 	if r.Keeper != nil {
 		if err := r.Keeper.Record(context.WithoutCancel(ctx), w, command, report.Result{Workspace: name}); err != nil && runErr == nil {
 			return err
 		}
 	}
 	return runErr
+}
+
+// envFor is the environment tofu gets in workspace w.
+func (r *Runner) envFor(w *workspace.Workspace) ([]string, error) {
+	if r.EnvFor == nil {
+		return r.Env, nil
+	}
+	own, err := r.EnvFor(w)
+	if err != nil {
+		return nil, err
+	}
+	return append(append([]string(nil), r.Env...), own...), nil
 }

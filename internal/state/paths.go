@@ -28,9 +28,11 @@ const (
 	WorkRoot      = ".clan-terranix"
 	StateFileName = "terraform.tfstate"
 	LockFileName  = ".terraform.lock.hcl"
-	BackupSuffix  = ".backup"
-	locksDir      = ".clan-terranix/locks"
-	markersDir    = ".clan-terranix/runs"
+	// RecordFileName is the change record of the last apply (internal/changes).
+	RecordFileName = "applied.json"
+	BackupSuffix   = ".backup"
+	locksDir       = ".clan-terranix/locks"
+	markersDir     = ".clan-terranix/runs"
 )
 
 // stateGitignore keeps tofu's by-products out of git; torn files set aside by
@@ -47,6 +49,7 @@ type Paths struct {
 	State     string // Dir/terraform.tfstate
 	LockFile  string // Dir/.terraform.lock.hcl (provider dependency lock, committed)
 	Backup    string // Dir/terraform.tfstate.backup (tofu's, never committed)
+	Record    string // Dir/applied.json (what the last apply saw, committed)
 }
 
 // PathsFor returns the paths of workspace name of kind below the clan root.
@@ -74,6 +77,7 @@ func PathsFor(root string, kind Kind, name string) (Paths, error) {
 		State:     dir + "/" + StateFileName,
 		LockFile:  dir + "/" + LockFileName,
 		Backup:    dir + "/" + StateFileName + BackupSuffix,
+		Record:    dir + "/" + RecordFileName,
 	}, nil
 }
 
@@ -81,7 +85,7 @@ func PathsFor(root string, kind Kind, name string) (Paths, error) {
 func (p Paths) Abs(rel string) string { return filepath.Join(p.Root, filepath.FromSlash(rel)) }
 
 // Committed are the files of the workspace that belong in git.
-func (p Paths) Committed() []string { return []string{p.State, p.LockFile} }
+func (p Paths) Committed() []string { return []string{p.State, p.LockFile, p.Record} }
 
 // LocalLockPath is the flock file of the workspace on this host.
 func (p Paths) LocalLockPath() string {
