@@ -16,6 +16,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/clan-terranix/clan-terranix/examples"
 )
 
 //go:embed all:templates
@@ -50,6 +52,22 @@ var providerSettings = map[string]string{
 	"hetzner": `
       # Provider credentials reach OpenTofu through the environment only.
       credentials.HCLOUD_TOKEN.command = "clan secrets get hcloud-token";`,
+}
+
+// What the quickstart example calls the names init replaces.
+const (
+	exampleMachine = "web-server"
+	exampleClan    = "quickstart"
+	exampleTag     = "local-infra"
+	exampleEngine  = `engine = "tofu";`
+)
+
+// localOnly tells the quickstart's files that describe its offline stand-in
+// resources; other providers bring their own (templates/<provider>).
+func localOnly(rel string) bool {
+	return strings.HasPrefix(rel, "inventory/infrastructure/") ||
+		rel == "inventory/tags/"+exampleTag+".nix" ||
+		rel == "machines/"+exampleMachine+"/infrastructure.nix"
 }
 
 // Options of one init.
@@ -92,17 +110,32 @@ func Init(opts Options) (Result, error) {
 	if opts.ClanName == "" {
 		opts.ClanName = filepath.Base(dir)
 	}
-	replacer := strings.NewReplacer("@MACHINE@", opts.Machine, "@TAG@", tag, "@CLAN@", opts.ClanName,
-		"@SETTINGS@", providerSettings[opts.Provider])
-	for _, set := range []string{"common", opts.Provider} {
-		root := path.Join("templates", set)
-		err := fs.WalkDir(templates, root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+	// The quickstart example is the template: what its machine, clan and tag
+	// are called is replaced; for other providers its provider-specific files
+	// give way to templates/<provider>.
+	replacer := strings.NewReplacer(
+		exampleMachine, opts.Machine,
+		"meta.name = \""+exampleClan+"\"", "meta.name = \""+opts.ClanName+"\"",
+		exampleTag, tag,
+		exampleEngine, exampleEngine+providerSettings[opts.Provider],
+	)
+	write := func(fsys fs.FS, root string, skip func(rel string) bool) error {
+		return fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
 				return err
 			}
-			rel := strings.TrimPrefix(p, root+"/")
-			rel = strings.ReplaceAll(rel, "MACHINE", opts.Machine)
-			data, err := templates.ReadFile(p)
+			rel := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
+			if d.IsDir() {
+				if d.Name() == ".clan-terranix" {
+					return fs.SkipDir // a run's work dir, never part of a template
+				}
+				return nil
+			}
+			if skip(rel) {
+				return nil
+			}
+			rel = strings.ReplaceAll(rel, exampleMachine, opts.Machine)
+			data, err := fs.ReadFile(fsys, p)
 			if err != nil {
 				return err
 			}
@@ -121,7 +154,14 @@ func Init(opts Options) (Result, error) {
 			}
 			return nil
 		})
-		if err != nil {
+	}
+	if err := write(examples.FS, "quickstart", func(rel string) bool {
+		return opts.Provider != "local" && localOnly(rel)
+	}); err != nil {
+		return res, err
+	}
+	if opts.Provider != "local" {
+		if err := write(templates, path.Join("templates", opts.Provider), func(string) bool { return false }); err != nil {
 			return res, err
 		}
 	}

@@ -98,16 +98,22 @@ func TestInitBadInput(t *testing.T) {
 	}
 }
 
-// The scaffold ships the NixOS module as the plan's modules/terranix/default.nix; it
-// must be the very file the flake exports as nixosModules.terranix.
-func TestNixosModuleCopyIsCurrent(t *testing.T) {
-	want, err := os.ReadFile("../../nix/modules/terranix/default.nix")
+// init --provider local writes the quickstart example itself, byte for byte
+// when the names are the example's own.
+func TestInitLocalIsTheQuickstart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "quickstart")
+	res, err := Init(Options{Dir: dir, Provider: "local"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := templates.ReadFile("templates/common/modules/terranix/default.nix")
-	if !bytes.Equal(got, want) {
-		t.Error("templates/common/modules/terranix/default.nix differs from nix/modules/terranix/default.nix: copy it over")
+	for _, f := range res.Written {
+		want, err := os.ReadFile(filepath.Join("../../examples/quickstart", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(dir, f)); !bytes.Equal(got, want) {
+			t.Errorf("%s differs from examples/quickstart/%s", f, f)
+		}
 	}
 }
 

@@ -23,14 +23,16 @@ buildGo {
   pname = "clan-terranix";
   inherit version;
 
-  # Only what the binary is built from: docs, examples and the nested test modules
-  # (tools/, tests/acceptance/) would rebuild it for nothing.
+  # Only what the binary is built from (examples/ is embedded: `init` writes the
+  # quickstart): docs and the nested test modules (tools/, tests/acceptance/)
+  # would rebuild it for nothing.
   src = lib.fileset.toSource {
     inherit root;
     fileset = lib.fileset.unions [
       (root + "/go.mod")
       (root + "/go.sum")
       (root + "/cmd")
+      (root + "/examples")
       (root + "/internal")
       (root + "/nix")
     ];
