@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 )
 
 // Holder says who holds a workspace lock.
@@ -226,5 +228,5 @@ func writeHolder(path string, h Holder) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append(data, '\n'), 0o644)
+	return atomicfile.Write(path, append(data, '\n'), 0o644)
 }

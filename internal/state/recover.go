@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 )
 
@@ -29,7 +30,7 @@ func writeMarker(p Paths, m marker) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(p.markerPath(), append(data, '\n'), 0o644)
+	return atomicfile.Write(p.markerPath(), append(data, '\n'), 0o644)
 }
 
 func readMarker(p Paths) (*marker, error) {
@@ -142,7 +143,7 @@ func RestoreIfTorn(ctx context.Context, p Paths, repo gitcli.Repo, inGit bool) (
 	if err := os.Rename(p.Abs(p.State), p.Abs(torn)); err != nil {
 		return "", fmt.Errorf("cannot set torn state %s aside: %v", p.State, err)
 	}
-	if err := writeFileAtomic(p.Abs(p.State), best.data, 0o644); err != nil {
+	if err := atomicfile.Write(p.Abs(p.State), best.data, 0o644); err != nil {
 		return "", fmt.Errorf("cannot restore state %s: %v", p.State, err)
 	}
 	serial := fmt.Sprintf(" (serial %d)", best.info.Serial)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/state"
 	"sort"
 )
 
@@ -65,7 +66,7 @@ func (s *Set) WriteWorkDir(root string, w *Workspace) (string, error) {
 		return "", err
 	}
 	dir := filepath.Join(root, filepath.FromSlash(w.WorkDir()))
-	if err := EnsureWorkRoot(root); err != nil {
+	if err := state.EnsureWorkDir(root); err != nil {
 		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -76,20 +77,6 @@ func (s *Set) WriteWorkDir(root string, w *Workspace) (string, error) {
 		return dir, nil
 	}
 	return dir, atomicfile.Write(file, data, 0o644)
-}
-
-// EnsureWorkRoot creates .clan-terranix with a .gitignore that ignores the
-// folder itself, so users need not edit their own .gitignore.
-func EnsureWorkRoot(root string) error {
-	dir := filepath.Join(root, ".clan-terranix")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	ignore := filepath.Join(dir, ".gitignore")
-	if _, err := os.Stat(ignore); err == nil {
-		return nil
-	}
-	return atomicfile.Write(ignore, []byte("# Work dirs, logs and stamps of clan-terranix: never committed.\n*\n"), 0o644)
 }
 
 func asMap(v any) map[string]any {
