@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -87,7 +86,6 @@ func runList(ctx context.Context, opts *listOptions) error {
 func addEvalFlags(cmd *cobra.Command, eo *EvalOptions) {
 	cmd.Flags().BoolVar(&eo.ShowTrace, "show-trace", false, "show Nix's full trace on evaluation errors")
 	cmd.Flags().BoolVar(&eo.WithNulls, "with-nulls", false, "keep null values in the generated JSON (as terranix --with-nulls)")
-	cmd.Flags().BoolVar(&eo.Flake, "flake", os.Getenv("CLAN_TERRANIX_FLAKE") != "", "evaluate through the clan's flake output clanTerranix (nixosConfig and nixpkgs' lib available; also CLAN_TERRANIX_FLAKE=1)")
 }
 
 func nonNil(s []string) []string {

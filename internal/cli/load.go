@@ -16,9 +16,6 @@ import (
 type EvalOptions struct {
 	ShowTrace bool
 	WithNulls bool
-	// Flake evaluates through the clan's flake (its clanTerranix output), so
-	// that nixosConfig, nixpkgs' lib and the real inventory are available.
-	Flake bool
 }
 
 // loadedClan is a clan evaluated into workspaces and their graph.
@@ -49,7 +46,7 @@ func loadClan(ctx context.Context, g *GlobalOptions, eo EvalOptions) (*loadedCla
 	if err != nil {
 		return nil, err
 	}
-	ev := &nixeval.Evaluator{ShowTrace: eo.ShowTrace, WithNulls: eo.WithNulls, Flake: eo.Flake}
+	ev := &nixeval.Evaluator{ShowTrace: eo.ShowTrace, WithNulls: eo.WithNulls, Flake: g.Flake}
 	res, err := ev.Evaluate(ctx, layout)
 	if err != nil {
 		return nil, err

@@ -24,10 +24,13 @@ type GlobalOptions struct {
 	Engine  string
 	JSON    bool
 	NoColor bool
-	State   StateFlags
-	Stdout  io.Writer
-	Stderr  io.Writer
-	Stdin   io.Reader
+	// Flake evaluates through the clan's flake (its clanTerranix output), so
+	// that nixosConfig, nixpkgs' lib and the real inventory are available.
+	Flake  bool
+	State  StateFlags
+	Stdout io.Writer
+	Stderr io.Writer
+	Stdin  io.Reader
 }
 
 // IsTerminal reports whether stdout and stdin are a terminal (prompts and the live view need both).
@@ -101,6 +104,7 @@ state committed to git, before NixOS is installed on the machines.`,
 	pf.StringVar(&g.Engine, "engine", "", "tofu or terraform (default: tofu if on PATH, else terraform)")
 	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
 	pf.BoolVar(&g.NoColor, "no-color", false, "no colors (also NO_COLOR)")
+	pf.BoolVar(&g.Flake, "flake", os.Getenv("CLAN_TERRANIX_FLAKE") != "", "evaluate through the clan's flake output clanTerranix: nixosConfig and nixpkgs' lib available (also CLAN_TERRANIX_FLAKE=1)")
 	pf.DurationVar(&g.State.LockTimeout, "lock-timeout", 0, "wait this long for a workspace lock held by another run (default: the settings' lockTimeout, else fail at once)")
 	pf.BoolVar(&g.State.NoSafeguards, "no-safeguards", false, "turn the state safeguards (uncommitted or conflicted state, branch behind its remote) into warnings")
 	for _, add := range commands {
