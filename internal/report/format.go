@@ -46,6 +46,11 @@ func SkipReason(because string) string {
 	case SkippedFailFast, SkippedInterrupted:
 		return "skipped (" + because + ")"
 	}
+	if strings.Contains(because, " ") {
+		// A reason in words ("shared not applied yet", "not confirmed"),
+		// not the name of a failed workspace (names have no spaces).
+		return "skipped (" + because + ")"
+	}
 	return "skipped (" + because + " failed)"
 }
 
