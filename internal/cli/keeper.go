@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/state"
@@ -63,8 +64,20 @@ func statePaths(root string, w *workspace.Workspace) (state.Paths, error) {
 
 func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, command string) (func(), error) {
 	if !w.Backend.IsGitState() {
-		// A team backend locks the state itself (pg advisory locks, S3 lock files).
-		return func() {}, nil
+		// A team backend locks the state itself (pg advisory locks, S3 lock
+		// files); the lock on this host still guards the work dir two runs share.
+		if err := teamStateLeftInGit(k.root, w); err != nil {
+			return nil, err
+		}
+		p, err := statePaths(k.root, w)
+		if err != nil {
+			return nil, err
+		}
+		lock, err := state.LockLocal(ctx, p, "clan-terranix "+command+" "+w.Name, k.opts.LockTimeout, k.warn)
+		if err != nil {
+			return nil, err
+		}
+		return func() { lock.Unlock() }, nil
 	}
 	p, err := statePaths(k.root, w)
 	if err != nil {
@@ -94,9 +107,6 @@ func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, comm
 	k.mu.Lock()
 	s := k.sessions[w.Name]
 	k.mu.Unlock()
-	if s == nil {
-		return nil
-	}
 	sum := state.Summary{Add: res.Add, Change: res.Change, Destroy: res.Destroy, CountsKnown: res.Status != ""}
 	switch {
 	case res.Status == report.StatusFailed && ctx.Err() != nil:
@@ -104,7 +114,28 @@ func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, comm
 	case res.Status == report.StatusFailed:
 		sum.Result = "failed"
 	}
+	if s == nil {
+		return k.recordTeamBackend(ctx, w, command, sum)
+	}
 	if _, err := s.Finish(ctx, sum); err != nil {
+		return fmt.Errorf("workspace %s: %v", w.Name, err)
+	}
+	return nil
+}
+
+// recordTeamBackend commits what a run against a team backend leaves in
+// git: the change record and the provider lock file (the state itself lives
+// in the backend), so that they do not linger as uncommitted edits.
+func (k *sessionKeeper) recordTeamBackend(ctx context.Context, w *workspace.Workspace, command string, sum state.Summary) error {
+	if w.Backend.IsGitState() || w.Backend.UserDefined || !gitcli.IsRepo(ctx, k.root) {
+		return nil
+	}
+	p, err := statePaths(k.root, w)
+	if err != nil {
+		return err
+	}
+	sum.Note = "State in " + w.Backend.Where() + "; this commit holds the change record and provider lock file."
+	if _, _, err := state.Commit(ctx, gitcli.Repo{Dir: k.root}, p, strings.Fields(command)[0], sum); err != nil {
 		return fmt.Errorf("workspace %s: %v", w.Name, err)
 	}
 	return nil

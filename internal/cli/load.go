@@ -51,15 +51,15 @@ func loadClan(ctx context.Context, g *GlobalOptions, eo EvalOptions) (*loadedCla
 	if err != nil {
 		return nil, err
 	}
-	set, err := workspace.Build(layout.Root, res)
+	settings, err := clan.ParseSettings(res.Settings)
+	if err != nil {
+		return nil, err
+	}
+	set, err := workspace.BuildWithBackend(layout.Root, res, settings.Backend)
 	if err != nil {
 		return nil, err
 	}
 	gr, err := graph.New(set.Deps())
-	if err != nil {
-		return nil, err
-	}
-	settings, err := clan.ParseSettings(res.Settings)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,9 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/run"
+	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
 // RunFlags are the flags of the commands that run tofu over a selection of
@@ -105,6 +107,7 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 	}
 	runner.OnlyChanged = rf.Changed
 	runner.Sink = display
+	warn(g.Stderr, credentialLiterals(lc, selected))
 	job := func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, kind, ws) }
 	parallelism := rf.Parallelism
 	if parallelism == 0 {
@@ -116,8 +119,12 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 		Reverse:     kind == operation.Destroy,
 	}, job, display)
 	display.Close()
+	explained := explainDecryptFailures(lc, results)
 	if err := printResults(g, string(kind), started, results); err != nil {
 		return results, err
+	}
+	for _, line := range explained {
+		fmt.Fprintln(g.Stderr, "clan-terranix: "+line)
 	}
 	for _, r := range results {
 		if r.Status == report.StatusFailed {
@@ -151,4 +158,45 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// credentialLiterals warns about credentials written as literals in the
+// generated config of the selected workspaces: they end up in the Nix store.
+func credentialLiterals(lc *loadedClan, selected []string) []string {
+	var warnings []string
+	for _, name := range selected {
+		w, ok := lc.Set.Get(name)
+		if !ok {
+			continue
+		}
+		config, err := lc.Set.Generate(w)
+		if err != nil {
+			continue // the run reports it
+		}
+		warnings = append(warnings, state.CredentialLiterals(config, w.WorkDir()+"/"+workspace.ConfigFile)...)
+	}
+	return warnings
+}
+
+// explainDecryptFailures replaces tofu's multi-line decryption errors with
+// one line saying what is wrong (passphrase, or state not encrypted yet),
+// and returns those lines: the live view showed tofu's own words only.
+func explainDecryptFailures(lc *loadedClan, results []report.Result) []string {
+	enc := newRunSecrets(lc, "tofu").encryption
+	if enc == nil {
+		return nil
+	}
+	var lines []string
+	for i, r := range results {
+		if r.Status != report.StatusFailed {
+			continue
+		}
+		output := r.Error + "\n" + strings.Join(r.ErrorTail, "\n")
+		if line, ok := state.ExplainDecryptError(r.Workspace, output, *enc); ok {
+			results[i].Error = line
+			results[i].ErrorTail = nil
+			lines = append(lines, line)
+		}
+	}
+	return lines
 }

@@ -46,6 +46,11 @@ func (rs *runSecrets) resolve(ctx context.Context) error {
 			for name, s := range b.Secrets {
 				sources[name] = secretSource(s)
 			}
+			for _, wb := range b.Workspaces {
+				for name, s := range wb.Secrets {
+					sources[name] = secretSource(s)
+				}
+			}
 		}
 		if rs.creds, rs.err = state.CredentialsEnv(ctx, rs.lc.Root, sources); rs.err != nil {
 			return

@@ -125,19 +125,45 @@ func (s *Set) Deps() map[string][]string {
 	return deps
 }
 
-// Build makes the workspaces of an evaluation and checks that every
-// remote-state read names a workspace and an output that exist.
+// Build makes the workspaces of an evaluation, with their state in git, and
+// checks that every remote-state read names a workspace and an output that
+// exist.
 func Build(root string, res *nixeval.Result) (*Set, error) {
+	return BuildWithBackend(root, res, nil)
+}
+
+// BuildWithBackend is Build with the clan's `backend` setting (nil: state in
+// git): each workspace not declaring its own backend block gets its place in
+// the team backend.
+func BuildWithBackend(root string, res *nixeval.Result, team *clan.Backend) (*Set, error) {
 	s := &Set{byName: map[string]*Workspace{}, Warnings: res.Warnings}
-	for name, ew := range res.Workspaces {
+	names := make([]string, 0, len(res.Workspaces))
+	for name := range res.Workspaces {
+		names = append(names, name)
+	}
+	sort.Strings(names) // the first error is the same every run
+	for _, name := range names {
+		ew := res.Workspaces[name]
 		w, err := newWorkspace(root, name, ew)
 		if err != nil {
 			return nil, err
+		}
+		if !w.Backend.UserDefined {
+			b, ok, err := teamBackend(name, team)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				w.Backend = b
+			}
 		}
 		s.byName[name] = w
 		s.names = append(s.names, name)
 	}
 	sort.Strings(s.names)
+	if unknown := unknownBackendWorkspaces(team, s); len(unknown) > 0 {
+		return nil, fmt.Errorf("%s: infra-manager settings: backend.workspaces names %s, which is not a workspace (workspaces: %s)", clan.ServiceFile, strings.Join(unknown, ", "), strings.Join(s.names, ", "))
+	}
 	for _, n := range s.names {
 		if err := s.check(s.byName[n]); err != nil {
 			return nil, err
@@ -191,7 +217,7 @@ func backendOf(w *Workspace, config map[string]any) Backend {
 			}
 		}
 	}
-	return Backend{Type: "local", Config: map[string]any{"path": fromWorkDir(w.StateFile())}}
+	return GitBackend(w)
 }
 
 func (s *Set) check(w *Workspace) error {

@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/state"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
+)
+
+var _ = register(newStateCommand)
+
+// newStateCommand groups the commands that work on state itself.
+func newStateCommand(g *GlobalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "state",
+		Short: "Work on state itself: history, encryption, moving it to a team backend",
+	}
+	cmd.AddCommand(newStateLogCommand(g), newStateEncryptCommand(g), newStateRekeyCommand(g), newStateMigrateCommand(g))
+	return cmd
+}
+
+// stateResult is what a state command did to one workspace.
+type stateResult struct {
+	Workspace string `json:"workspace"`
+	// Status is "done", "skipped" or "failed".
+	Status  string `json:"status"`
+	Detail  string `json:"detail,omitempty"`
+	Error   string `json:"error,omitempty"`
+	Commit  string `json:"commit,omitempty"`
+	Lineage string `json:"lineage,omitempty"`
+	Serial  int64  `json:"serial,omitempty"`
+}
+
+const (
+	stateDone    = "done"
+	stateSkipped = "skipped"
+	stateFailed  = "failed"
+)
+
+// stateWorkspaces resolves the workspace arguments of a state command: the
+// named ones (no dependencies added: each workspace's state stands alone) or
+// every workspace with --all.
+func stateWorkspaces(lc *loadedClan, names []string, all bool) ([]*workspace.Workspace, error) {
+	if all {
+		names = lc.Set.Names()
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("name a workspace, or use --all (workspaces: %s)", strings.Join(lc.Set.Names(), ", "))
+	}
+	var out []*workspace.Workspace
+	for _, n := range names {
+		w, ok := lc.Set.Get(n)
+		if !ok {
+			return nil, fmt.Errorf("no workspace %q (workspaces: %s)", n, strings.Join(lc.Set.Names(), ", "))
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+// prepareStateRun loads the clan, resolves the workspaces of a state command
+// and sets up the tofu runner (engine and secrets) for them.
+func prepareStateRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []string, all bool) (*loadedClan, []*workspace.Workspace, *operation.Runner, error) {
+	lc, err := loadClan(ctx, g, eo)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	selected, err := stateWorkspaces(lc, names, all)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	runner, err := newRunner(ctx, g, lc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return lc, selected, runner, nil
+}
+
+// printStateResults prints one line per workspace (or JSON) and fails the
+// command when a workspace failed.
+func printStateResults(g *GlobalOptions, command string, results []stateResult, notes []string) error {
+	failed := 0
+	for _, r := range results {
+		if r.Status == stateFailed {
+			failed++
+		}
+	}
+	if g.JSON {
+		doc := struct {
+			Command    string        `json:"command"`
+			Workspaces []stateResult `json:"workspaces"`
+			Notes      []string      `json:"notes,omitempty"`
+		}{command, results, notes}
+		enc := json.NewEncoder(g.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc); err != nil {
+			return err
+		}
+	} else {
+		tw := tabwriter.NewWriter(g.Stdout, 0, 4, 2, ' ', 0)
+		for _, r := range results {
+			detail := r.Detail
+			if r.Status == stateFailed {
+				detail = r.Error
+			}
+			if r.Commit != "" {
+				detail += fmt.Sprintf(" (commit %.12s)", r.Commit)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Workspace, r.Status, detail)
+		}
+		tw.Flush()
+		for _, n := range notes {
+			fmt.Fprintln(g.Stdout, "note: "+n)
+		}
+	}
+	if failed > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("state %s failed for %d of %d workspace(s)", command, failed, len(results))}
+	}
+	return nil
+}
+
+// beginStateSession locks a git-state workspace for a state command (with
+// the clan's lock mode, safeguards and crash recovery) and marks the run, so
+// that a run killed half way is recognised and committed by the next one.
+func beginStateSession(ctx context.Context, g *GlobalOptions, lc *loadedClan, w *workspace.Workspace, op string) (*state.Session, error) {
+	p, err := statePaths(lc.Root, w)
+	if err != nil {
+		return nil, err
+	}
+	k := newStateKeeper(g, lc, g.State)
+	opts := k.opts
+	opts.Command = "clan-terranix state " + op + " " + w.Name
+	return state.Begin(ctx, p, op, opts)
+}
+
+// explainTofuError makes a failed tofu run inside a state command one line,
+// turning decryption failures into what to do about them.
+func explainTofuError(ws string, err error, enc *state.Encryption) error {
+	var exit *tofu.ExitError
+	if enc != nil && errors.As(err, &exit) {
+		if line, ok := state.ExplainDecryptError(ws, exit.Output+"\n"+strings.Join(exit.Diagnostics, "\n"), *enc); ok {
+			return errors.New(line)
+		}
+	}
+	return err
+}
+
+// stateLogFile opens the log of a state command's tofu runs.
+func stateLogFile(lc *loadedClan, command string) (*os.File, error) {
+	dir := filepath.Join(lc.Root, state.WorkRoot, "logs", time.Now().Format("20060102-150405")+fmt.Sprintf("-%d", os.Getpid()))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(filepath.Join(dir, "state-"+command+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+}
