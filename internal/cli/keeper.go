@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -62,45 +63,47 @@ func statePaths(root string, w *workspace.Workspace) (state.Paths, error) {
 	return state.PathsFor(root, state.Kind(w.Kind), w.Name)
 }
 
-func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, command string) (func(), error) {
+func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, command string) (operation.Lease, error) {
+	var none operation.Lease
 	if !w.Backend.IsGitState() {
 		// A team backend locks the state itself (pg advisory locks, S3 lock
 		// files); the lock on this host still guards the work dir two runs share.
 		if err := teamStateLeftInGit(k.root, w); err != nil {
-			return nil, err
+			return none, err
 		}
 		p, err := statePaths(k.root, w)
 		if err != nil {
-			return nil, err
+			return none, err
 		}
 		lock, err := state.LockLocal(ctx, p, "clan-terranix "+command+" "+w.Name, k.opts.LockTimeout, k.warn)
 		if err != nil {
-			return nil, err
+			return none, err
 		}
-		return func() { lock.Unlock() }, nil
+		return operation.Lease{Release: func() { lock.Unlock() }, Files: []*os.File{lock.File()}}, nil
 	}
 	p, err := statePaths(k.root, w)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	opts := k.opts
 	opts.ReadOnly = command == string(operation.Plan)
 	opts.Command = "clan-terranix " + command + " " + w.Name
 	s, err := state.Begin(ctx, p, strings.Fields(command)[0], opts)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	k.mu.Lock()
 	k.sessions[w.Name] = s
 	k.mu.Unlock()
-	return func() {
+	release := func() {
 		k.mu.Lock()
 		delete(k.sessions, w.Name)
 		k.mu.Unlock()
 		if err := s.Close(context.WithoutCancel(ctx)); err != nil {
 			k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", w.Name, err))
 		}
-	}, nil
+	}
+	return operation.Lease{Release: release, Files: s.LockFiles()}, nil
 }
 
 func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result) error {

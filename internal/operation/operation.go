@@ -31,9 +31,17 @@ const (
 // commits. The cli wires internal/state behind it.
 type StateKeeper interface {
 	// Acquire locks the workspace for command and checks the safeguards.
-	Acquire(ctx context.Context, w *workspace.Workspace, command string) (release func(), err error)
+	Acquire(ctx context.Context, w *workspace.Workspace, command string) (Lease, error)
 	// Record commits the state of w after command, if it changed.
 	Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result) error
+}
+
+// Lease is a held workspace lock. Files are the open lock files; tofu
+// inherits them, so that a tofu left running by a killed clan-terranix keeps
+// the workspace locked until it has written its state and exited.
+type Lease struct {
+	Release func()
+	Files   []*os.File
 }
 
 // Confirm asks whether to go on with a plan; planText is tofu's rendering.
@@ -104,12 +112,14 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	res.LogPath = logFile.Name()
 
 	r.event(name, report.PhaseLock, "")
+	var inherit []*os.File
 	if r.Keeper != nil {
-		release, err := r.Keeper.Acquire(ctx, w, string(kind))
+		lease, err := r.Keeper.Acquire(ctx, w, string(kind))
 		if err != nil {
 			return failed(res, err)
 		}
-		defer release()
+		defer lease.Release()
+		inherit = lease.Files
 	}
 	dir, err := r.Set.WriteWorkDir(r.Root, w)
 	if err != nil {
@@ -124,7 +134,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	if err != nil {
 		return failed(res, err)
 	}
-	inv := tofu.Invocation{Dir: dir, Env: env, Log: logFile, Retry: r.Retry, OnRetry: func(n tofu.RetryNotice) {
+	inv := tofu.Invocation{Dir: dir, Env: env, Log: logFile, ExtraFiles: inherit, Retry: r.Retry, OnRetry: func(n tofu.RetryNotice) {
 		r.event(name, phase, n.String())
 		fmt.Fprintf(logFile, "clan-terranix: %s (waiting %s)\n", n, n.Delay)
 	}}

@@ -50,12 +50,14 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 	if len(args) > 0 {
 		command = "tofu " + args[0]
 	}
+	var inherit []*os.File
 	if r.Keeper != nil {
-		release, err := r.Keeper.Acquire(ctx, w, command)
+		lease, err := r.Keeper.Acquire(ctx, w, command)
 		if err != nil {
 			return err
 		}
-		defer release()
+		defer lease.Release()
+		inherit = lease.Files
 	}
 	_, dir, err := r.Prepare(ctx, name, stderr)
 	if err != nil {
@@ -65,7 +67,7 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 	if err != nil {
 		return err
 	}
-	runErr := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: env, Stdin: stdin, Stdout: stdout, Log: stderr})
+	runErr := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: env, ExtraFiles: inherit, Stdin: stdin, Stdout: stdout, Log: stderr})
 	if r.Keeper != nil {
 		if err := r.Keeper.Record(context.WithoutCancel(ctx), w, command, report.Result{Workspace: name}); err != nil && runErr == nil {
 			return err

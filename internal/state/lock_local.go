@@ -12,8 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gofrs/flock"
-
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 )
 
@@ -79,6 +77,11 @@ func (e *LockedError) Error() string {
 	if e.Holder == nil {
 		return fmt.Sprintf("workspace %s is locked%s by another process (no holder info)", e.Workspace, where)
 	}
+	if e.Where == "" && !e.Holder.aliveOnThisHost() {
+		// The flock is held, yet its holder is gone: the tofu it started
+		// inherited the lock and is still writing state.
+		return fmt.Sprintf("workspace %s is locked by a tofu process left running by %s, which was killed; it releases the lock when it exits", e.Workspace, e.Holder)
+	}
 	return fmt.Sprintf("workspace %s is locked%s by %s", e.Workspace, where, e.Holder)
 }
 
@@ -86,7 +89,7 @@ func (e *LockedError) Error() string {
 // .clan-terranix/locks/<ws>.lock, which the kernel releases if the process
 // dies, plus <ws>.holder.json saying who holds it.
 type LocalLock struct {
-	file   *flock.Flock
+	file   *fileLock
 	holder string
 }
 
@@ -101,8 +104,8 @@ func LockLocal(ctx context.Context, p Paths, command string, timeout time.Durati
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	lk := &LocalLock{file: flock.New(path), holder: holderPath(path)}
-	got, err := lk.file.TryLock()
+	lk := &LocalLock{file: newFileLock(path), holder: holderPath(path)}
+	got, err := lk.file.tryLock()
 	if err != nil {
 		return nil, fmt.Errorf("cannot lock %s: %v", path, err)
 	}
@@ -111,7 +114,7 @@ func LockLocal(ctx context.Context, p Paths, command string, timeout time.Durati
 			warn(fmt.Sprintf("waiting up to %s for workspace %s, locked by %s", timeout, p.Workspace, h))
 		}
 		waitCtx, cancel := context.WithTimeout(ctx, timeout)
-		got, err = lk.file.TryLockContext(waitCtx, 100*time.Millisecond)
+		got, err = lk.file.tryLockFor(waitCtx, 100*time.Millisecond)
 		cancel()
 		if err != nil && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -126,7 +129,7 @@ func LockLocal(ctx context.Context, p Paths, command string, timeout time.Durati
 		warn(fmt.Sprintf("workspace %s: taking over the lock left by %s, which no longer runs", p.Workspace, old))
 	}
 	if err := writeHolder(lk.holder, CurrentHolder(p.Workspace, command)); err != nil {
-		lk.file.Unlock()
+		lk.file.unlock()
 		return nil, err
 	}
 	return lk, nil
@@ -135,11 +138,11 @@ func LockLocal(ctx context.Context, p Paths, command string, timeout time.Durati
 // Unlock releases the lock. The lock file itself stays: deleting it would let
 // a waiter lock a file another process is about to recreate.
 func (lk *LocalLock) Unlock() error {
-	if lk == nil || !lk.file.Locked() {
+	if lk == nil || !lk.file.locked() {
 		return nil
 	}
 	os.Remove(lk.holder)
-	return lk.file.Unlock()
+	return lk.file.unlock()
 }
 
 // UnlockLocal is `unlock <ws>`: it clears a lock left behind. Without force it
@@ -148,8 +151,11 @@ func (lk *LocalLock) Unlock() error {
 func UnlockLocal(p Paths, force bool, warn func(string)) error {
 	path := p.LocalLockPath()
 	h, _ := readHolder(holderPath(path))
-	f := flock.New(path)
-	got, err := f.TryLock()
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("workspace %s is not locked", p.Workspace)
+	}
+	f := newFileLock(path)
+	got, err := f.tryLock()
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("workspace %s is not locked", p.Workspace)
 	}
@@ -157,7 +163,7 @@ func UnlockLocal(p Paths, force bool, warn func(string)) error {
 		return fmt.Errorf("cannot lock %s: %v", path, err)
 	}
 	if got {
-		defer f.Unlock()
+		defer f.unlock()
 		if h == nil {
 			return fmt.Errorf("workspace %s is not locked", p.Workspace)
 		}
@@ -182,12 +188,13 @@ func UnlockLocal(p Paths, force bool, warn func(string)) error {
 
 // LocalHolder returns who holds ws's local lock now (nil: nobody).
 func LocalHolder(p Paths) (*Holder, error) {
-	f := flock.New(p.LocalLockPath())
-	got, err := f.TryLock()
-	if errors.Is(err, os.ErrNotExist) || (err == nil && got) {
-		if got {
-			f.Unlock()
-		}
+	if _, err := os.Stat(p.LocalLockPath()); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	f := newFileLock(p.LocalLockPath())
+	got, err := f.tryLock()
+	if err == nil && got {
+		f.unlock()
 		return nil, nil
 	}
 	if err != nil {
@@ -229,4 +236,14 @@ func writeHolder(path string, h Holder) error {
 		return err
 	}
 	return atomicfile.Write(path, append(data, '\n'), 0o644)
+}
+
+// File is the open lock file, for child processes to inherit (exec
+// ExtraFiles) so that the lock outlives a killed clan-terranix while its tofu
+// still runs.
+func (lk *LocalLock) File() *os.File {
+	if lk == nil {
+		return nil
+	}
+	return lk.file.f
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
@@ -148,6 +149,14 @@ func (s *Session) Finish(ctx context.Context, summary Summary) (commit string, e
 		}
 	}
 	return commit, removeMarker(s.Paths)
+}
+
+// LockFiles are the open files of the held locks, for tofu to inherit.
+func (s *Session) LockFiles() []*os.File {
+	if f := s.local.File(); f != nil {
+		return []*os.File{f}
+	}
+	return nil
 }
 
 // Close releases the locks. It is safe to call more than once.

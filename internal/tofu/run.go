@@ -19,6 +19,8 @@ import (
 type Invocation struct {
 	Dir  string
 	Args []string
+	// ExtraFiles are inherited by tofu (the workspace lock: see operation.Lease).
+	ExtraFiles []*os.File
 	// Env is added to the environment of clan-terranix itself.
 	Env []string
 	// Log receives everything tofu prints (both streams); may be nil.
@@ -91,22 +93,24 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	cmd.Env = append(append(os.Environ(), BaseEnv...), inv.Env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdin = inv.Stdin
+	cmd.ExtraFiles = inv.ExtraFiles
 	logw := inv.Log
 	if logw == nil {
 		logw = io.Discard
 	}
 	var diags, details []string
 	var stderr bytes.Buffer
-	cmd.Stderr = io.MultiWriter(logw, &stderr)
-	var stdout io.ReadCloser
+	var detached *detachedOutput
 	if inv.Stdout != nil {
+		cmd.Stderr = io.MultiWriter(logw, &stderr)
 		cmd.Stdout = inv.Stdout
 	} else {
-		pipe, err := cmd.StdoutPipe()
-		if err != nil {
+		var err error
+		if detached, err = newDetachedOutput(inv.Dir); err != nil {
 			return err
 		}
-		stdout = pipe
+		defer detached.remove()
+		cmd.Stdout, cmd.Stderr = detached.stdout, detached.stderr
 	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting %s: %v", e.Name, err)
@@ -128,11 +132,22 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 		case <-done:
 		}
 	}()
-	if stdout != nil {
-		diags, details = scanMessages(stdout, logw, inv.OnMessage)
+	var exited chan struct{}
+	var scanned chan struct{}
+	if detached != nil {
+		exited, scanned = make(chan struct{}), make(chan struct{})
+		go func() {
+			diags, details = scanMessages(detached.follow(exited), logw, inv.OnMessage)
+			close(scanned)
+		}()
 	}
 	err := cmd.Wait()
 	close(done)
+	if detached != nil {
+		close(exited)
+		<-scanned
+		detached.copyStderr(io.MultiWriter(logw, &stderr))
+	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
 		if len(diags) == 0 {

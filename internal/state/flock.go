@@ -1,0 +1,72 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+	"time"
+)
+
+// fileLock is an exclusive flock(2) on a file. Unlike a library lock it
+// exposes its open file, so tofu can inherit it (exec ExtraFiles): the kernel
+// then holds the lock until the last process with that file open exits, and
+// a tofu left running by a killed clan-terranix keeps its workspace locked
+// until it has written its state.
+type fileLock struct {
+	path string
+	f    *os.File
+}
+
+func newFileLock(path string) *fileLock { return &fileLock{path: path} }
+
+// tryLock takes the lock if it is free; it reports whether it did.
+func (l *fileLock) tryLock() (bool, error) {
+	if l.f != nil {
+		return true, nil
+	}
+	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return false, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return false, nil
+		}
+		return false, fmt.Errorf("flock %s: %v", l.path, err)
+	}
+	l.f = f
+	return true, nil
+}
+
+// tryLockFor retries tryLock until ctx ends.
+func (l *fileLock) tryLockFor(ctx context.Context, every time.Duration) (bool, error) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		got, err := l.tryLock()
+		if got || err != nil {
+			return got, err
+		}
+		select {
+		case <-ctx.Done():
+			return false, nil
+		case <-t.C:
+		}
+	}
+}
+
+func (l *fileLock) locked() bool { return l.f != nil }
+
+// unlock closes our descriptor. The lock goes with the last descriptor of
+// the open file: a tofu child that inherited it keeps it until it exits.
+func (l *fileLock) unlock() error {
+	if l.f == nil {
+		return nil
+	}
+	err := l.f.Close()
+	l.f = nil
+	return err
+}
