@@ -13,7 +13,6 @@ require (
 )
 
 require (
-	github.com/gofrs/flock v0.13.2 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/tools v0.38.0 // indirect
 )

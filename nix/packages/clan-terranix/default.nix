@@ -39,7 +39,7 @@ buildGo {
   };
 
   # Computed here from `go mod vendor` (nix hash path vendor) for the go.mod of 2026-11-26.
-  vendorHash = "sha256-GKai06/P7k2FciDifwHuSJNbcsIP4706bSR0LX1J/3Q=";
+  vendorHash = "sha256-4QN3CCf9oOBXAWpZFpbH/LaOW7zWQffgNWlNS4D4mp0=";
 
   subPackages = [ "cmd/clan-terranix" ];
 
