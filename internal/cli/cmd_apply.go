@@ -48,11 +48,6 @@ func runApply(ctx context.Context, opts *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)
-	// Machines applied successfully get their address and outputs written back
-	// even when another workspace of the run failed.
-	if wbErr := writeBackMachines(ctx, opts.GlobalOptions, lc, runner, results); err == nil {
-		err = wbErr
-	}
+	_, err = operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)
 	return err
 }

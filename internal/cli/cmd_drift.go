@@ -62,9 +62,6 @@ func runDrift(ctx context.Context, opts *driftOptions) error {
 	if err != nil {
 		return err
 	}
-	if runner.Retry, err = retryPolicy(lc.Settings); err != nil {
-		return err
-	}
 	runner.NoRefresh = false
 	results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Plan, selected, &opts.Run)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,7 +12,6 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
-	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
@@ -137,34 +137,39 @@ func machineOutputs(ctx context.Context, runner *operation.Runner, machine strin
 	return outputs, nil
 }
 
-// writeBackMachines records address and outputs of every machine workspace
-// that applied successfully, and commits them (the Clan CLI's way: one commit
-// per machine, "inventory.json: set targetHost of <m>").
-func writeBackMachines(ctx context.Context, g *GlobalOptions, lc *loadedClan, runner *operation.Runner, results []report.Result) error {
-	for _, r := range results {
-		w, ok := lc.Set.Get(r.Workspace)
-		if !ok || w.Kind != workspace.KindMachine || (r.Status != report.StatusOK && r.Status != report.StatusNoChanges) {
-			continue
-		}
-		s, err := deploy.ParseSettings(w.Name, w.Settings)
-		if err != nil {
-			return err
-		}
-		outputs, err := machineOutputs(ctx, runner, w.Name)
-		if err != nil {
-			return err
-		}
-		wb, err := deploy.WriteBack(deploy.WriteBackRequest{Root: lc.Root, Machine: w.Name, Outputs: outputs, Settings: s,
-			NixSetsTargetHost: lc.Eval.Machines[w.Name].TargetHostSetByNix})
-		if err != nil {
-			return err
-		}
-		warn(g.Stderr, wb.Notes)
-		if err := commitPaths(ctx, lc.Root, wb.CommitMessage, wb.Paths); err != nil {
-			return err
-		}
+// writeBack records a machine workspace's address (inventory.json) and
+// outputs (machines/<m>/terraform-outputs.json) after each successful apply;
+// the operation commits them with the state. Workspaces run in parallel and
+// share inventory.json, hence the lock.
+type writeBack struct {
+	g  *GlobalOptions
+	lc *loadedClan
+	// runner reads the outputs; set once the runner exists.
+	runner      *operation.Runner
+	inventoryMu sync.Mutex
+}
+
+func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]string, error) {
+	if w.Kind != workspace.KindMachine {
+		return nil, nil
 	}
-	return nil
+	s, err := deploy.ParseSettings(w.Name, w.Settings)
+	if err != nil {
+		return nil, err
+	}
+	outputs, err := machineOutputs(ctx, wb.runner, w.Name)
+	if err != nil {
+		return nil, err
+	}
+	wb.inventoryMu.Lock()
+	defer wb.inventoryMu.Unlock()
+	res, err := deploy.WriteBack(deploy.WriteBackRequest{Root: wb.lc.Root, Machine: w.Name, Outputs: outputs, Settings: s,
+		NixSetsTargetHost: wb.lc.Eval.Machines[w.Name].TargetHostSetByNix})
+	if err != nil {
+		return nil, err
+	}
+	// Notes about a missing address matter to install, not to every apply.
+	return res.Paths, nil
 }
 
 // commitPaths commits exactly paths when the clan is a git repository.

@@ -85,8 +85,7 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 		if err != nil {
 			return err
 		}
-		results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)
-		if err != nil {
+		if _, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run); err != nil {
 			return err
 		}
 		for _, m := range selected {
@@ -105,9 +104,6 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 			if err := deploy.CheckUpdate(lc.Root, m, deploy.InstanceID(outputs, s), s); err != nil {
 				return err
 			}
-		}
-		if err := writeBackMachines(ctx, opts.GlobalOptions, lc, runner, results); err != nil {
-			return err
 		}
 	}
 	return runClanUpdate(ctx, opts.GlobalOptions, lc.Root, update)

@@ -106,11 +106,11 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 	return operation.Lease{Release: release, Files: s.LockFiles()}, nil
 }
 
-func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result) error {
+func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result, also []string) error {
 	k.mu.Lock()
 	s := k.sessions[w.Name]
 	k.mu.Unlock()
-	sum := state.Summary{Add: res.Add, Change: res.Change, Destroy: res.Destroy, CountsKnown: res.Status != ""}
+	sum := state.Summary{Add: res.Add, Change: res.Change, Destroy: res.Destroy, CountsKnown: res.Status != "", Also: also}
 	switch {
 	case res.Status == report.StatusFailed && ctx.Err() != nil:
 		sum.Result = "interrupted"

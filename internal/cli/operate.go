@@ -84,7 +84,12 @@ func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operatio
 	if err != nil {
 		return nil, err
 	}
+	retry, err := retryPolicy(lc.Settings)
+	if err != nil {
+		return nil, err
+	}
 	runner := &operation.Runner{
+		Retry:  retry,
 		Root:   lc.Root,
 		Set:    lc.Set,
 		Engine: engine,
@@ -92,6 +97,8 @@ func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operatio
 		LogDir: filepath.Join(lc.Root, ".clan-terranix", "logs", time.Now().Format("20060102-150405")+fmt.Sprintf("-%d", os.Getpid())),
 	}
 	newRunSecrets(lc, engine.Name).install(ctx, runner)
+	wb := &writeBack{g: g, lc: lc, runner: runner}
+	runner.AfterApply = wb.afterApply
 	return runner, nil
 }
 

@@ -162,11 +162,27 @@ fi
 exec "$REAL_TOFU" "$@"
 `
 
+// approve is a Confirm that says yes: it makes the runner take the path of an
+// interactive apply (a saved plan, then apply of it).
+func approve(context.Context, string, string) (bool, error) { return true, nil }
+
 func TestTransientFailuresAreRetried(t *testing.T) {
 	tc := testenv.Tools(t)
 	tc.Setenv(t)
-	for _, failing := range []string{"init", "plan", "apply"} {
-		t.Run(failing, func(t *testing.T) {
+	cases := []struct {
+		failing, want string
+		confirm       bool
+	}{
+		{"init", "init init init plan apply", true},
+		{"plan", "init plan plan plan apply", true},
+		{"apply", "init plan apply plan apply plan apply", true}, // an apply of a saved plan is retried as plan + apply
+		// --yes: one apply process plans and applies; a retry reruns it whole.
+		{"init", "init init init apply", false},
+		{"apply", "init apply apply apply", false},
+	}
+	for _, tt := range cases {
+		failing := tt.failing
+		t.Run(fmt.Sprintf("%s confirm=%v", failing, tt.confirm), func(t *testing.T) {
 			root := t.TempDir()
 			writeClan(t, root, map[string]string{
 				"machines/web/infrastructure.nix": `{ resource.terraform_data.web.input = "web"; output.id.value = "\${terraform_data.web.id}"; }`,
@@ -176,6 +192,9 @@ func TestTransientFailuresAreRetried(t *testing.T) {
 				t.Fatal(err)
 			}
 			r, sink := newTestRunner(t, root, wrapper)
+			if tt.confirm {
+				r.Confirm = approve
+			}
 			logFile := filepath.Join(root, "flaky.log")
 			r.Env = []string{"FLAKY_LOG=" + logFile, "FLAKY_COUNT=" + filepath.Join(root, "count"),
 				"FAIL_CMD=" + failing, "FAIL_N=2", "REAL_TOFU=" + tc.Tofu}
@@ -198,12 +217,9 @@ func TestTransientFailuresAreRetried(t *testing.T) {
 				t.Errorf("waits %v, want [1s 2s]", waits)
 			}
 			ran, _ := os.ReadFile(logFile)
-			want := map[string]string{
-				"init":  "init init init plan apply",
-				"plan":  "init plan plan plan apply",
-				"apply": "init plan apply plan apply plan apply", // an apply is retried as plan + apply
-			}[failing]
-			if got := strings.Join(strings.Fields(string(ran)), " "); got != want {
+			want := tt.want
+			// The interactive path also runs `show` to display the plan.
+			if got := strings.Join(strings.Fields(string(ran)), " "); strings.ReplaceAll(got, " show", "") != want {
 				t.Errorf("tofu commands %q, want %q", got, want)
 			}
 		})
@@ -224,6 +240,7 @@ func TestPermanentFailureFailsAtOnceWithErrorTail(t *testing.T) {
 }`,
 	})
 	r, _ := newTestRunner(t, root, tc.Tofu)
+	r.Confirm = approve
 	r.Retry = &tofu.RetryPolicy{Sleep: func(context.Context, time.Duration) error {
 		t.Error("a permanent error was retried")
 		return nil

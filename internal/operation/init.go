@@ -23,9 +23,15 @@ const (
 
 // initGate orders inits: tofu's provider installation races when several
 // inits without a dependency lock file share a plugin cache (measured: 6 of
-// 10 parallel runs failed on OpenTofu 1.12.6), so an init that may write new
-// providers runs alone, and inits with a lock file run side by side.
-type initGate struct{ mu sync.RWMutex }
+// 10 parallel runs failed on OpenTofu 1.12.6). So the first init of each
+// provider set runs alone; the lock file it writes is handed to the other
+// workspaces of that set, whose inits then run side by side (with a lock
+// file present the races were gone).
+type initGate struct {
+	mu sync.RWMutex
+	// lockFiles holds the lock file of each provider set initialised in this run.
+	lockFiles sync.Map // provider-set key -> []byte
+}
 
 // ensureInit runs `init` in dir unless the stamp of a previous init matches:
 // same engine, same providers, same backend, same lock file and CLI config.
@@ -39,7 +45,16 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 			}
 		}
 	}
+	setKey := providerSetKey(config)
 	lockData, _ := os.ReadFile(workLock)
+	if len(lockData) == 0 {
+		if sibling, ok := r.gate.lockFiles.Load(setKey); ok {
+			lockData = sibling.([]byte)
+			if err := atomicfile.Write(workLock, lockData, 0o644); err != nil {
+				return false, err
+			}
+		}
+	}
 	stamp := initStamp(r.Engine, config, lockData)
 	stampPath := filepath.Join(dir, ".terraform", stampFile)
 	if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
@@ -51,6 +66,12 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	} else {
 		r.gate.mu.Lock()
 		defer r.gate.mu.Unlock()
+		// A sibling of the same provider set may have finished while we waited.
+		if sibling, ok := r.gate.lockFiles.Load(setKey); ok {
+			if err := atomicfile.Write(workLock, sibling.([]byte), 0o644); err != nil {
+				return false, err
+			}
+		}
 	}
 	inv.Dir = dir
 	inv.Args = []string{"init", "-input=false", "-no-color", "-reconfigure"}
@@ -59,6 +80,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	}
 	newLock, err := os.ReadFile(workLock)
 	if err == nil {
+		r.gate.lockFiles.LoadOrStore(setKey, newLock)
 		if kept, _ := os.ReadFile(stateLockFile); !bytes.Equal(kept, newLock) {
 			if err := os.MkdirAll(filepath.Dir(stateLockFile), 0o755); err != nil {
 				return true, err
@@ -70,6 +92,16 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	}
 	stamp = initStamp(r.Engine, config, newLock)
 	return true, atomicfile.Write(stampPath, []byte(stamp), 0o644)
+}
+
+// providerSetKey names the providers a config needs: workspaces with the
+// same key can share one dependency lock file.
+func providerSetKey(config []byte) string {
+	var doc map[string]any
+	_ = json.Unmarshal(config, &doc)
+	tf, _ := doc["terraform"].(map[string]any)
+	b, _ := json.Marshal(tf["required_providers"])
+	return string(b) + "|" + strings.Join(providerNames(doc), ",")
 }
 
 // initStamp digests what init depends on. Resource bodies are left out: a

@@ -32,8 +32,9 @@ const (
 type StateKeeper interface {
 	// Acquire locks the workspace for command and checks the safeguards.
 	Acquire(ctx context.Context, w *workspace.Workspace, command string) (Lease, error)
-	// Record commits the state of w after command, if it changed.
-	Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result) error
+	// Record commits the state of w after command, if it changed, together
+	// with the files in also (what AfterApply wrote).
+	Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result, also []string) error
 }
 
 // Lease is a held workspace lock. Files are the open lock files; tofu
@@ -66,6 +67,10 @@ type Runner struct {
 	// Refresh checks reality (drift) when planning; false adds -refresh=false
 	// only where tofu allows it. Plans refresh by default, as tofu does.
 	NoRefresh bool
+	// AfterApply runs after each successful apply of a workspace (the
+	// machines' write-back of address and outputs); the files it returns are
+	// committed with the state.
+	AfterApply func(ctx context.Context, w *workspace.Workspace) ([]string, error)
 	// OnlyChanged skips, without starting tofu, workspaces whose config and
 	// upstream outputs are those of their last apply (changes.UpToDate).
 	OnlyChanged bool
@@ -150,6 +155,9 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	if retry == nil {
 		retry = &tofu.RetryPolicy{}
 	}
+	if kind == Apply && r.Confirm == nil {
+		return r.applyUnconfirmed(ctx, w, res, inv, config)
+	}
 	for attempt := 1; ; attempt++ {
 		phase = report.PhasePlan
 		r.event(name, phase, "")
@@ -168,11 +176,12 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 			if kind == Apply {
 				// Nothing to apply, but the record may be missing or stale (a
 				// config edit with no effect): bring it up to date.
-				if err := r.recordApplied(ctx, w, config); err != nil {
+				also, err := r.afterSuccess(ctx, kind, w, config)
+				if err != nil {
 					return failed(res, err)
 				}
 				if r.Keeper != nil {
-					if err := r.Keeper.Record(ctx, w, string(kind), res); err != nil {
+					if err := r.Keeper.Record(ctx, w, string(kind), res, also); err != nil {
 						return failed(res, err)
 					}
 				}
@@ -208,18 +217,19 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 				continue
 			}
 		}
+		var also []string
 		if applyErr != nil {
 			res = r.tofuFailed(res, string(kind), applyErr)
 		} else {
 			res.Status = report.StatusOK
-			if err := r.afterSuccess(ctx, kind, w, config); err != nil {
+			if also, err = r.afterSuccess(ctx, kind, w, config); err != nil {
 				res = failed(res, err)
 			}
 		}
 		if r.Keeper != nil {
 			r.event(name, report.PhaseCommit, "")
 			// A failed or interrupted apply may still have changed state: record it too.
-			if err := r.Keeper.Record(context.WithoutCancel(ctx), w, string(kind), res); err != nil && applyErr == nil {
+			if err := r.Keeper.Record(context.WithoutCancel(ctx), w, string(kind), res, also); err != nil && applyErr == nil {
 				return failed(res, err)
 			}
 		}
@@ -250,27 +260,39 @@ func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planF
 }
 
 func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, phase report.Phase, planFile string, counts tofu.ChangeSummary) error {
-	total := counts.Add + counts.Change + counts.Remove
-	done := 0
+	progress := &applyProgress{r: r, name: name, phase: phase, total: counts.Add + counts.Change + counts.Remove}
 	inv.Args = []string{"apply", "-input=false", "-json", "-auto-approve", planFile}
 	inv.NoRetry = true // the caller plans again: the plan file is spent
-	inv.OnMessage = func(m tofu.Message) {
-		switch m.Type {
-		case "apply_start", "apply_progress": // a long resource shows it is alive
-			r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase, Done: done, Total: total, Message: m.Text})
-		case "apply_complete", "apply_errored":
-			done++
-			msg := ""
-			if m.Hook != nil {
-				msg = m.Hook.Resource.Addr + ": " + m.Hook.Action
-			}
-			if m.Type == "apply_errored" {
-				msg += " failed"
-			}
-			r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase, Done: done, Total: total, Message: msg})
-		}
-	}
+	inv.OnMessage = progress.message
 	return r.Engine.Run(ctx, inv)
+}
+
+// applyProgress turns tofu's apply messages into report events.
+type applyProgress struct {
+	r           *Runner
+	name        string
+	phase       report.Phase
+	done, total int
+}
+
+func (p *applyProgress) message(m tofu.Message) {
+	event := report.Event{Workspace: p.name, Time: time.Now(), Phase: p.phase, Total: p.total}
+	switch m.Type {
+	case "apply_start", "apply_progress": // a long resource shows it is alive
+		event.Message = m.Text
+	case "apply_complete", "apply_errored":
+		p.done++
+		if m.Hook != nil {
+			event.Message = m.Hook.Resource.Addr + ": " + m.Hook.Action
+		}
+		if m.Type == "apply_errored" {
+			event.Message += " failed"
+		}
+	default:
+		return
+	}
+	event.Done = p.done
+	p.r.Sink.Event(event)
 }
 
 func (r *Runner) confirm(ctx context.Context, inv tofu.Invocation, name, planFile string) (bool, error) {

@@ -69,7 +69,7 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 	}
 	runErr := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: env, ExtraFiles: inherit, Stdin: stdin, Stdout: stdout, Log: stderr})
 	if r.Keeper != nil {
-		if err := r.Keeper.Record(context.WithoutCancel(ctx), w, command, report.Result{Workspace: name}); err != nil && runErr == nil {
+		if err := r.Keeper.Record(context.WithoutCancel(ctx), w, command, report.Result{Workspace: name}, nil); err != nil && runErr == nil {
 			return err
 		}
 	}

@@ -37,16 +37,24 @@ func (r *Runner) stateExists(w *workspace.Workspace) bool {
 	return err == nil
 }
 
-// afterSuccess keeps the change record in step with the state.
-func (r *Runner) afterSuccess(ctx context.Context, kind Kind, w *workspace.Workspace, config []byte) error {
+// afterSuccess keeps the change record in step with the state and, after an
+// apply, runs AfterApply; it returns the files AfterApply wrote, to be
+// committed with the state.
+func (r *Runner) afterSuccess(ctx context.Context, kind Kind, w *workspace.Workspace, config []byte) ([]string, error) {
 	if kind == Destroy {
 		err := os.Remove(filepath.Join(r.Root, changes.RecordPath(w)))
 		if errors.Is(err, os.ErrNotExist) {
-			return nil
+			return nil, nil
 		}
-		return err
+		return nil, err
 	}
-	return r.recordApplied(ctx, w, config)
+	if err := r.recordApplied(ctx, w, config); err != nil {
+		return nil, err
+	}
+	if r.AfterApply == nil {
+		return nil, nil
+	}
+	return r.AfterApply(ctx, w)
 }
 
 func (r *Runner) recordApplied(ctx context.Context, w *workspace.Workspace, config []byte) error {

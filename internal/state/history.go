@@ -16,6 +16,9 @@ type Summary struct {
 	CountsKnown          bool   // false when the run failed before tofu reported counts
 	Result               string // "ok", "failed", "interrupted", "recovered"; "" means ok
 	Note                 string // one extra line for the body (why a recovery happened...)
+	// Also are other files this run wrote (a machine's address and outputs),
+	// committed with the state.
+	Also []string
 }
 
 // Trailer keys written into every state commit; Log parses them back.
@@ -65,7 +68,7 @@ func Commit(ctx context.Context, repo gitcli.Repo, p Paths, command string, s Su
 	if err := EnsureStateGitignore(p.Root); err != nil {
 		return "", false, err
 	}
-	paths := append(p.Committed(), StateRoot+"/.gitignore")
+	paths := append(append(p.Committed(), StateRoot+"/.gitignore"), s.Also...)
 	id, changed, err = repo.CommitPaths(ctx, CommitMessage(p.Workspace, command, s), paths)
 	if err != nil {
 		return "", false, fmt.Errorf("cannot commit the state of workspace %s: %v", p.Workspace, err)

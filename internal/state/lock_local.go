@@ -151,9 +151,6 @@ func (lk *LocalLock) Unlock() error {
 func UnlockLocal(p Paths, force bool, warn func(string)) error {
 	path := p.LocalLockPath()
 	h, _ := readHolder(holderPath(path))
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("workspace %s is not locked", p.Workspace)
-	}
 	f := newFileLock(path)
 	got, err := f.tryLock()
 	if errors.Is(err, os.ErrNotExist) {
