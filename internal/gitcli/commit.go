@@ -86,7 +86,7 @@ func (r Repo) CommitPaths(ctx context.Context, message string, paths []string) (
 }
 
 func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (string, bool, error) {
-	parent, hasParent, err := r.RevParse(ctx, "HEAD")
+	parent, parentTree, hasParent, err := r.head(ctx)
 	if err != nil {
 		return "", false, err
 	}
@@ -127,14 +127,8 @@ func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (s
 	if err != nil {
 		return "", false, err
 	}
-	if hasParent {
-		parentTree, err := r.Run(ctx, "rev-parse", parent+"^{tree}")
-		if err != nil {
-			return "", false, err
-		}
-		if parentTree == tree {
-			return parent, false, nil
-		}
+	if hasParent && parentTree == tree {
+		return parent, false, nil
 	}
 	var parents []string
 	if hasParent {
@@ -153,6 +147,24 @@ func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (s
 		return "", false, err
 	}
 	return commit, true, nil
+}
+
+// head returns HEAD's commit and tree in one git process; ok is false in a
+// repository without commits.
+func (r Repo) head(ctx context.Context) (commit, tree string, ok bool, err error) {
+	out, err := r.Run(ctx, "rev-parse", "HEAD^{commit}", "HEAD^{tree}")
+	if err == nil {
+		if commit, tree, found := strings.Cut(out, "\n"); found {
+			return commit, tree, true, nil
+		}
+	}
+	// No commits yet, or something else: RevParse tells which.
+	commit, ok, err = r.RevParse(ctx, "HEAD")
+	if err != nil || !ok {
+		return "", "", false, err
+	}
+	tree, err = r.Run(ctx, "rev-parse", commit+"^{tree}")
+	return commit, tree, err == nil, err
 }
 
 // CommitTree creates a commit object of tree with the given parents and

@@ -75,11 +75,21 @@ func (r Repo) runInput(ctx context.Context, env []string, stdin []byte, args ...
 	return strings.TrimSuffix(stdout.String(), "\n"), nil
 }
 
-// IsRepo reports whether dir is inside a git working tree.
+// IsRepo reports whether dir is inside a git working tree. The answer is
+// kept for the life of the process: every workspace of a run asks.
 func IsRepo(ctx context.Context, dir string) bool {
+	if known, ok := isRepoCache.Load(dir); ok {
+		return known.(bool)
+	}
 	out, err := Repo{Dir: dir}.Run(ctx, "rev-parse", "--is-inside-work-tree")
-	return err == nil && out == "true"
+	is := err == nil && out == "true"
+	if ctx.Err() == nil {
+		isRepoCache.Store(dir, is)
+	}
+	return is
 }
+
+var isRepoCache sync.Map // dir -> bool
 
 // TopLevel returns the absolute path of the working tree's root.
 func (r Repo) TopLevel(ctx context.Context) (string, error) {
@@ -144,11 +154,19 @@ func (r Repo) identityArgs(ctx context.Context) []string {
 	if os.Getenv("GIT_COMMITTER_EMAIL") != "" || os.Getenv("EMAIL") != "" {
 		return nil
 	}
+	if has, ok := hasIdentity.Load(r.Dir); ok && has.(bool) {
+		return nil
+	}
 	if email, _ := r.Run(ctx, "config", "user.email"); email != "" {
+		hasIdentity.Store(r.Dir, true)
 		return nil
 	}
 	return []string{"-c", "user.name=" + FallbackName, "-c", "user.email=" + FallbackEmail}
 }
+
+// hasIdentity remembers repositories whose user has a git email configured
+// (one `git config` per process, not per commit).
+var hasIdentity sync.Map // dir -> bool
 
 // indexMutexes serialises the commands of this process that take a git lock
 // (the index, HEAD's ref) per repository, so parallel workspaces never race.
