@@ -24,7 +24,8 @@ func (r *Runner) applyUnconfirmed(ctx context.Context, w *workspace.Workspace, r
 	}
 	inv.OnMessage = func(m tofu.Message) {
 		if m.Type == "change_summary" && m.Changes != nil && m.Changes.Operation == "plan" {
-			planned, progress.total = *m.Changes, m.Changes.Add+m.Changes.Change+m.Changes.Remove
+			// Reads of data sources before the plan are not resources to apply.
+			planned, progress.total, progress.done = *m.Changes, m.Changes.Add+m.Changes.Change+m.Changes.Remove, 0
 			r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: report.PhasePlan,
 				Changes: &report.Changes{Add: planned.Add, Change: planned.Change, Destroy: planned.Remove}})
 			r.event(name, report.PhaseApply, "")
