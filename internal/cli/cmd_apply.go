@@ -36,15 +36,7 @@ After each apply the state is committed to git, even when the apply failed.`,
 }
 
 func runApply(ctx context.Context, opts *applyOptions) error {
-	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
-	if err != nil {
-		return err
-	}
-	selected, err := selection(lc, opts.Workspaces, &opts.Run, true)
-	if err != nil {
-		return err
-	}
-	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}

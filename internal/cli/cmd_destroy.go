@@ -38,15 +38,7 @@ workspace is destroyed in the same run (name it, or pass --with-dependents).`,
 }
 
 func runDestroy(ctx context.Context, opts *destroyOptions) error {
-	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
-	if err != nil {
-		return err
-	}
-	selected, err := selection(lc, opts.Workspaces, &opts.Run, false)
-	if err != nil {
-		return err
-	}
-	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, false)
 	if err != nil {
 		return err
 	}

@@ -50,15 +50,7 @@ workspace runs tofu.`,
 }
 
 func runDrift(ctx context.Context, opts *driftOptions) error {
-	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
-	if err != nil {
-		return err
-	}
-	selected, err := selection(lc, opts.Workspaces, &opts.Run, true)
-	if err != nil {
-		return err
-	}
-	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}

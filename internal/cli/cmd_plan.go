@@ -38,15 +38,7 @@ never been applied is skipped: its inputs are unknown until then.`,
 }
 
 func runPlan(ctx context.Context, opts *planOptions) error {
-	lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval)
-	if err != nil {
-		return err
-	}
-	selected, err := selection(lc, opts.Workspaces, &opts.Run, true)
-	if err != nil {
-		return err
-	}
-	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}

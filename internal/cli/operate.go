@@ -73,6 +73,25 @@ func selection(lc *loadedClan, names []string, rf *RunFlags, withDeps bool) ([]s
 	return lc.Graph.Select(picked, withDeps && !rf.NoDeps, rf.WithDependents)
 }
 
+// prepareRun evaluates the clan, resolves the selection (with dependencies
+// when withDeps) and sets up the runner: what plan, apply, drift and destroy
+// share before they run.
+func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []string, rf *RunFlags, withDeps bool) (*loadedClan, *operation.Runner, []string, error) {
+	lc, err := loadClan(ctx, g, eo)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	selected, err := selection(lc, names, rf, withDeps)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	runner, err := newRunner(ctx, g, lc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return lc, runner, selected, nil
+}
+
 // newRunner sets up the operation runner of a clan: the engine (flag, then
 // settings, then what is on PATH) and the state keeper.
 func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operation.Runner, error) {
