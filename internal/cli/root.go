@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 )
 
 // Version is set at build time (-ldflags -X).
@@ -70,6 +72,7 @@ func Main() int {
 	root := NewRootCommand(g)
 	root.SetArgs(os.Args[1:])
 	err := root.ExecuteContext(ctx)
+	gitcli.RemoveScratchIndexes()
 	writeRusage()
 	if err == nil {
 		return 0

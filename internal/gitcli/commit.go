@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // StatusEntry is one line of `git status --porcelain`: X is the index
@@ -90,21 +91,30 @@ func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (s
 	if err != nil {
 		return "", false, err
 	}
-	tmp, err := os.CreateTemp("", "clan-terranix-index-*")
+	// The scratch index of the previous commit already holds HEAD's tree when
+	// nobody else committed since: then the read-tree of the whole tree,
+	// which grows with the clan, is skipped.
+	scratch, err := r.scratchIndex()
 	if err != nil {
 		return "", false, err
 	}
-	indexFile := tmp.Name()
-	tmp.Close()
-	os.Remove(indexFile) // git creates it; an empty file is not a valid index
-	defer os.Remove(indexFile)
-	env := []string{"GIT_INDEX_FILE=" + indexFile}
-
-	if hasParent {
+	env := []string{"GIT_INDEX_FILE=" + scratch.path}
+	if !hasParent {
+		scratch.reset()
+	} else if scratch.tree != parentTree {
+		scratch.reset()
 		if _, err := r.RunEnv(ctx, env, "read-tree", parent); err != nil {
 			return "", false, err
 		}
+		scratch.tree = parentTree
 	}
+	// Whatever fails below leaves the index between trees: start afresh next time.
+	ok := false
+	defer func() {
+		if !ok {
+			scratch.reset()
+		}
+	}()
 	var present, missing []string
 	for _, p := range paths {
 		if _, err := os.Lstat(filepath.Join(r.Dir, p)); err == nil {
@@ -128,6 +138,7 @@ func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (s
 		return "", false, err
 	}
 	if hasParent && parentTree == tree {
+		ok = true
 		return parent, false, nil
 	}
 	var parents []string
@@ -146,7 +157,49 @@ func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (s
 		}
 		return "", false, err
 	}
+	ok, scratch.tree = true, tree
 	return commit, true, nil
+}
+
+// scratch is a private index file for building commits without touching the
+// user's index; tree is the tree it holds ("" when unknown).
+type scratch struct {
+	path string
+	tree string
+}
+
+func (s *scratch) reset() {
+	os.Remove(s.path) // git creates it; an empty file is not a valid index
+	s.tree = ""
+}
+
+var scratchIndexes sync.Map // repository dir -> *scratch
+
+// scratchIndex returns the repository's scratch index; callers hold the
+// repository's index mutex.
+func (r Repo) scratchIndex() (*scratch, error) {
+	if s, ok := scratchIndexes.Load(r.Dir); ok {
+		return s.(*scratch), nil
+	}
+	tmp, err := os.CreateTemp("", "clan-terranix-index-*")
+	if err != nil {
+		return nil, err
+	}
+	tmp.Close()
+	s := &scratch{path: tmp.Name()}
+	s.reset()
+	scratchIndexes.Store(r.Dir, s)
+	return s, nil
+}
+
+// RemoveScratchIndexes deletes the scratch index files of this process; call
+// it before exiting.
+func RemoveScratchIndexes() {
+	scratchIndexes.Range(func(dir, s any) bool {
+		s.(*scratch).reset()
+		scratchIndexes.Delete(dir)
+		return true
+	})
 }
 
 // head returns HEAD's commit and tree in one git process; ok is false in a
