@@ -168,7 +168,9 @@ func TestPostgresBackend(t *testing.T) {
 	c.write(map[string]string{"inventory/services/terranix.nix": settingsNix(`engine = "tofu";`)})
 	c.git("commit", "-qam", "state back in git")
 	// m1's config went back to the committed one (no time_sleep): one destroy, then nothing.
-	c.ct("apply", "--all", "--yes")
+	// Only m1: an apply may rewrite a state it did not change (tofu normalises a
+	// state written by another backend), and shared must stay as pg has it.
+	c.ct("apply", "m1", "--no-deps", "--yes")
 	if out := c.ct("plan", "--all"); !strings.Contains(out, "2 no changes") {
 		t.Errorf("plan after moving back to git: want no changes, got\n%s", out)
 	}
