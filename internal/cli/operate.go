@@ -108,6 +108,7 @@ func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operatio
 		return nil, err
 	}
 	runner := &operation.Runner{
+		Env:    pluginCacheEnv(),
 		Retry:  retry,
 		Root:   lc.Root,
 		Set:    lc.Set,

@@ -55,7 +55,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 			}
 		}
 	}
-	stamp := initStamp(r.Engine, config, lockData)
+	stamp := initStamp(r.Engine, stampEnv(inv.Env), config, lockData)
 	stampPath := filepath.Join(dir, ".terraform", stampFile)
 	if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
 		return false, nil
@@ -90,8 +90,20 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 			}
 		}
 	}
-	stamp = initStamp(r.Engine, config, newLock)
+	stamp = initStamp(r.Engine, stampEnv(inv.Env), config, newLock)
 	return true, atomicfile.Write(stampPath, []byte(stamp), 0o644)
+}
+
+// stampEnv keeps the variables of tofu's environment that change what init
+// installs where (never secrets: credentials stay out of the stamp file).
+func stampEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "TF_PLUGIN_CACHE_DIR=") || strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // providerSetKey names the providers a config needs: workspaces with the
@@ -106,7 +118,7 @@ func providerSetKey(config []byte) string {
 
 // initStamp digests what init depends on. Resource bodies are left out: a
 // change to them needs no init.
-func initStamp(e *tofu.Engine, config, lockFile []byte) string {
+func initStamp(e *tofu.Engine, env []string, config, lockFile []byte) string {
 	var doc map[string]any
 	_ = json.Unmarshal(config, &doc)
 	h := sha256.New()
@@ -116,7 +128,7 @@ func initStamp(e *tofu.Engine, config, lockFile []byte) string {
 			h.Write([]byte{0})
 		}
 	}
-	write(e.Path, e.Version, os.Getenv("TF_CLI_CONFIG_FILE"), os.Getenv("TF_PLUGIN_CACHE_DIR"))
+	write(e.Path, e.Version, os.Getenv("TF_CLI_CONFIG_FILE"), os.Getenv("TF_PLUGIN_CACHE_DIR"), strings.Join(env, "\n"))
 	tf, _ := doc["terraform"].(map[string]any)
 	for _, key := range []string{"backend", "required_providers", "cloud"} {
 		b, _ := json.Marshal(tf[key])
