@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -69,6 +68,28 @@ func localOnly(rel string) bool {
 		rel == "inventory/tags/"+exampleTag+".nix" ||
 		rel == "machines/"+exampleMachine+"/infrastructure.nix"
 }
+
+// providerSources says where the files of a provider other than local come
+// from: the aws-hetzner example for what it has (AWS whole, Hetzner's provider
+// and tag), templates/hetzner for a Hetzner-only shared network and machine.
+var providerSources = map[string][]struct {
+	fsys fs.FS
+	root string
+	take func(rel string) bool
+}{
+	"aws": {{examples.FS, "aws-hetzner", func(rel string) bool {
+		return rel == "inventory/tags/aws-infra.nix" || rel == "machines/"+exampleMachine+"/infrastructure.nix" ||
+			(strings.HasPrefix(rel, "inventory/infrastructure/") && rel != hetznerProvider)
+	}}},
+	"hetzner": {
+		{examples.FS, "aws-hetzner", func(rel string) bool {
+			return rel == hetznerProvider || rel == "inventory/tags/hetzner-infra.nix"
+		}},
+		{templates, "templates/hetzner", func(string) bool { return true }},
+	},
+}
+
+const hetznerProvider = "inventory/infrastructure/providers/hetzner.nix"
 
 // Options of one init.
 type Options struct {
@@ -160,8 +181,8 @@ func Init(opts Options) (Result, error) {
 	}); err != nil {
 		return res, err
 	}
-	if opts.Provider != "local" {
-		if err := write(templates, path.Join("templates", opts.Provider), func(string) bool { return false }); err != nil {
+	for _, src := range providerSources[opts.Provider] {
+		if err := write(src.fsys, src.root, func(rel string) bool { return !src.take(rel) }); err != nil {
 			return res, err
 		}
 	}

@@ -1,4 +1,4 @@
-# Machines tagged aws-infra get the AWS provider.
+# Machines tagged aws-infra get the AWS provider in their workspace.
 {
   imports = [ ../infrastructure/providers/aws.nix ];
 }

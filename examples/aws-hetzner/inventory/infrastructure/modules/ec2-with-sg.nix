@@ -1,8 +1,10 @@
-# Reusable template: an EC2 instance with its own security group in the shared VPC.
+# Reusable template: an EC2 instance with its own security group in the shared VPC, and
+# its DNS name. Call it with parameters and import the result:
+#   imports = [ (import ../../inventory/infrastructure/modules/ec2-with-sg.nix { name = "web"; }) ];
 {
   name,
   instanceType ? "t3.micro",
-  ami ? "ami-0c0d3776ef525d5dd", # NixOS 24.11 eu-central-1 x86_64
+  ami ? "ami-0c0d3776ef525d5dd", # a NixOS or Debian image of your region; installed over anyway
   ports ? [ ],
 }:
 {
@@ -34,7 +36,6 @@
       "\${aws_security_group.${name}.id}"
       "\${data.terraform_remote_state.shared.outputs.ssh_security_group_id}"
     ];
-    associate_public_ip_address = true;
     root_block_device.volume_size = 30;
     tags.Name = name;
   };
@@ -47,6 +48,8 @@
     records = [ "\${aws_instance.${name}.public_ip}" ];
   };
 
+  # instance_id: a new id means a new machine (install needs --reinstall);
+  # ipv4_address: where `clan-terranix install` finds it.
   output.instance_id.value = "\${aws_instance.${name}.id}";
   output.ipv4_address.value = "\${aws_instance.${name}.public_ip}";
   output.private_ip.value = "\${aws_instance.${name}.private_ip}";

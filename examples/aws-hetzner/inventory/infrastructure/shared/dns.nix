@@ -1,4 +1,4 @@
-# The DNS zone every machine registers in.
+# The DNS zone machines register in. Replace the name with a domain you own.
 {
   resource.aws_route53_zone.main.name = "example.org";
 

@@ -1,4 +1,4 @@
-# Shared security groups.
+# Shared security: SSH from anywhere, and the key machines are installed with.
 {
   resource.aws_security_group.ssh = {
     name = "clan-ssh";
@@ -15,7 +15,8 @@
 
   resource.aws_key_pair.deploy = {
     key_name = "clan-deploy";
-    public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlaceholderReplaceWithYourOwnKeyxxxxxxxx admin";
+    # Replace with your own public key (the one `clan machines install -i` uses).
+    public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIReplaceWithYourOwnPublicKeyxxxxxxxxxxxx admin";
   };
 
   output.ssh_security_group_id.value = "\${aws_security_group.ssh.id}";
