@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/run"
@@ -50,6 +51,9 @@ func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
 // selection resolves the named workspaces, tags and --all into the list to
 // run, with dependencies (withDeps) and dependents as asked.
 func selection(lc *loadedClan, names []string, rf *RunFlags, withDeps bool) ([]string, error) {
+	if len(lc.Graph.Nodes()) == 0 {
+		return nil, fmt.Errorf("the clan %s has no workspaces: add inventory/infrastructure/shared/*.nix or machines/<machine>/infrastructure.nix (clan-terranix init writes an example)", lc.Root)
+	}
 	picked := append([]string(nil), names...)
 	for _, tag := range rf.Tags {
 		found := false
@@ -115,6 +119,9 @@ func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operatio
 		Engine: engine,
 		Keeper: newStateKeeper(g, lc, g.State),
 		LogDir: filepath.Join(lc.Root, ".clan-terranix", "logs", time.Now().Format("20060102-150405")+fmt.Sprintf("-%d", os.Getpid())),
+	}
+	if !gitcli.IsRepo(ctx, lc.Root) {
+		warn(g.Stderr, []string{fmt.Sprintf("the clan %s is not a git repository: state is kept in terraform-state/ but not committed (git init to keep its history)", lc.Root)})
 	}
 	newRunSecrets(lc, engine.Name).install(ctx, runner)
 	wb := &writeBack{g: g, lc: lc, runner: runner}
