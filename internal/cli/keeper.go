@@ -112,7 +112,7 @@ func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, comm
 	k.mu.Unlock()
 	sum := state.Summary{Add: res.Add, Change: res.Change, Destroy: res.Destroy, CountsKnown: res.Status != "", Also: also}
 	switch {
-	case res.Status == report.StatusFailed && ctx.Err() != nil:
+	case res.Interrupted:
 		sum.Result = "interrupted"
 	case res.Status == report.StatusFailed:
 		sum.Result = "failed"

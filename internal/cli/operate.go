@@ -160,13 +160,13 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 	for _, line := range explained {
 		fmt.Fprintln(g.Stderr, "clan-terranix: "+line)
 	}
+	if ctx.Err() != nil {
+		return results, &exitError{code: 130, err: errors.New("interrupted: running workspaces stopped at a safe point and their state is committed; run again to finish")}
+	}
 	for _, r := range results {
 		if r.Status == report.StatusFailed {
 			return results, &exitError{code: 1, err: errors.New("")}
 		}
-	}
-	if ctx.Err() != nil {
-		return results, &exitError{code: 130, err: errors.New("interrupted")}
 	}
 	return results, nil
 }

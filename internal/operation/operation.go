@@ -146,7 +146,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 
 	r.event(name, phase, "")
 	if _, err := r.ensureInit(ctx, dir, filepath.Join(r.Root, w.LockFile()), config, inv); err != nil {
-		return r.tofuFailed(res, "init", err)
+		return r.tofuFailed(ctx, res, "init", err)
 	}
 
 	// An apply that fails with a transient error plans and applies again:
@@ -166,7 +166,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		counts, changed, err := r.plan(ctx, kind, inv, planFile)
 		res.Add, res.Change, res.Destroy = counts.Add, counts.Change, counts.Remove
 		if err != nil {
-			return r.tofuFailed(res, "plan", err)
+			return r.tofuFailed(ctx, res, "plan", err)
 		}
 		r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase,
 			Changes: &report.Changes{Add: counts.Add, Change: counts.Change, Destroy: counts.Remove}})
@@ -219,7 +219,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		}
 		var also []string
 		if applyErr != nil {
-			res = r.tofuFailed(res, string(kind), applyErr)
+			res = r.tofuFailed(ctx, res, string(kind), applyErr)
 		} else {
 			res.Status = report.StatusOK
 			if also, err = r.afterSuccess(ctx, kind, w, config); err != nil {
@@ -333,7 +333,16 @@ func (r *Runner) event(ws string, phase report.Phase, msg string) {
 	r.Sink.Event(report.Event{Workspace: ws, Time: time.Now(), Phase: phase, Message: msg})
 }
 
-func (r *Runner) tofuFailed(res report.Result, step string, err error) report.Result {
+func (r *Runner) tofuFailed(ctx context.Context, res report.Result, step string, err error) report.Result {
+	if ctx.Err() != nil {
+		// Ctrl-C: tofu got one interrupt, stopped at a safe point and wrote its state.
+		res.Interrupted = true
+		res = failed(res, fmt.Errorf("workspace %s: %s interrupted; tofu stopped and wrote its state", res.Workspace, step))
+		if exit := (*tofu.ExitError)(nil); errors.As(err, &exit) {
+			res.ErrorTail = exit.Tail(10)
+		}
+		return res
+	}
 	var exit *tofu.ExitError
 	if errors.As(err, &exit) {
 		res.ErrorTail = exit.Tail(10)

@@ -72,6 +72,8 @@ type Result struct {
 	Duration  time.Duration `json:"-"`
 	// Started is when the job began (zero for a skipped workspace).
 	Started time.Time `json:"started,omitzero"`
+	// Interrupted is set on a failed workspace whose tofu was stopped by Ctrl-C.
+	Interrupted bool `json:"interrupted,omitempty"`
 	// SkippedBecause names the failed dependency (or "interrupted").
 	SkippedBecause string `json:"skipped_because,omitempty"`
 	Error          string `json:"error,omitempty"`
