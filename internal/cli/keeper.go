@@ -32,6 +32,14 @@ type sessionKeeper struct {
 
 	mu       sync.Mutex
 	sessions map[string]*state.Session
+
+	// async hands each commit to the background, so that a workspace's slot
+	// of the run goes to the next workspace while git works; the lock is held
+	// until the commit is done, and Wait collects the outcomes.
+	async   bool
+	pending sync.WaitGroup
+	handed  map[string]bool  // workspaces whose session the background closes
+	failed  map[string]error // commits that failed in the background
 }
 
 func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKeeper {
@@ -56,7 +64,17 @@ func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKee
 			Warn:         warnFn,
 		},
 		sessions: map[string]*state.Session{},
+		handed:   map[string]bool{},
+		failed:   map[string]error{},
 	}
+}
+
+// Wait waits for the background commits and returns those that failed, by workspace.
+func (k *sessionKeeper) Wait() map[string]error {
+	k.pending.Wait()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.failed
 }
 
 func statePaths(root string, w *workspace.Workspace) (state.Paths, error) {
@@ -97,11 +115,15 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 	k.mu.Unlock()
 	release := func() {
 		k.mu.Lock()
-		delete(k.sessions, w.Name)
-		k.mu.Unlock()
-		if err := s.Close(context.WithoutCancel(ctx)); err != nil {
-			k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", w.Name, err))
+		handed := k.handed[w.Name]
+		if !handed {
+			delete(k.sessions, w.Name)
 		}
+		k.mu.Unlock()
+		if handed {
+			return // the background commit closes the session when it is done
+		}
+		k.close(ctx, w, s)
 	}
 	return operation.Lease{Release: release, Files: s.LockFiles()}, nil
 }
@@ -120,10 +142,39 @@ func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, comm
 	if s == nil {
 		return k.recordTeamBackend(ctx, w, command, sum)
 	}
+	if !k.async {
+		return k.finish(ctx, w, s, sum)
+	}
+	k.mu.Lock()
+	k.handed[w.Name] = true
+	k.mu.Unlock()
+	k.pending.Add(1)
+	go func() {
+		defer k.pending.Done()
+		ctx := context.WithoutCancel(ctx)
+		err := k.finish(ctx, w, s, sum)
+		k.mu.Lock()
+		delete(k.sessions, w.Name)
+		if err != nil {
+			k.failed[w.Name] = err
+		}
+		k.mu.Unlock()
+		k.close(ctx, w, s)
+	}()
+	return nil
+}
+
+func (k *sessionKeeper) finish(ctx context.Context, w *workspace.Workspace, s *state.Session, sum state.Summary) error {
 	if _, err := s.Finish(ctx, sum); err != nil {
 		return fmt.Errorf("workspace %s: %v", w.Name, err)
 	}
 	return nil
+}
+
+func (k *sessionKeeper) close(ctx context.Context, w *workspace.Workspace, s *state.Session) {
+	if err := s.Close(context.WithoutCancel(ctx)); err != nil {
+		k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", w.Name, err))
+	}
 }
 
 // recordTeamBackend commits what a run against a team backend leaves in

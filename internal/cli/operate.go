@@ -140,6 +140,9 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 		runner.Confirm = pausing(display, terminalConfirm(g))
 	}
 	runner.OnlyChanged = rf.Changed
+	if k, ok := runner.Keeper.(*sessionKeeper); ok {
+		k.async = true
+	}
 	runner.Sink = display
 	warn(g.Stderr, credentialLiterals(lc, selected))
 	job := func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, kind, ws) }
@@ -152,6 +155,16 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 		FailFast:    rf.FailFast,
 		Reverse:     kind == operation.Destroy,
 	}, job, display)
+	if k, ok := runner.Keeper.(*sessionKeeper); ok {
+		// Commits ran in the background (see sessionKeeper.async); a failed
+		// one fails its workspace.
+		failed := k.Wait()
+		for i, r := range results {
+			if err := failed[r.Workspace]; err != nil && r.Status != report.StatusFailed {
+				results[i].Status, results[i].Error = report.StatusFailed, err.Error()
+			}
+		}
+	}
 	display.Close()
 	explained := explainDecryptFailures(lc, results)
 	if err := printResults(g, string(kind), started, results); err != nil {

@@ -77,13 +77,25 @@ func (r Repo) CommitPaths(ctx context.Context, message string, paths []string) (
 	if err != nil || !changed {
 		return id, changed, err
 	}
-	// Make the user's index agree with the new commit for these paths, so
-	// that `git status` does not show our commit as a staged revert.
-	err = retryLocked(ctx, func() error {
+	return id, true, r.syncIndex(ctx, paths)
+}
+
+// SyncIndex makes the user's index agree with HEAD for paths. CommitPaths
+// does it after each commit; a process killed between its commit and this
+// step leaves the index behind (git status then shows the commit as a staged
+// revert), so recovery calls it again.
+func (r Repo) SyncIndex(ctx context.Context, paths []string) error {
+	mu := r.indexMutex()
+	mu.Lock()
+	defer mu.Unlock()
+	return r.syncIndex(ctx, paths)
+}
+
+func (r Repo) syncIndex(ctx context.Context, paths []string) error {
+	return retryLocked(ctx, func() error {
 		_, err := r.Run(ctx, append([]string{"reset", "--quiet", "HEAD", "--"}, paths...)...)
 		return err
 	})
-	return id, true, err
 }
 
 func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (string, bool, error) {

@@ -86,6 +86,11 @@ func (s *Session) recoverInterrupted(ctx context.Context) error {
 		if changed {
 			s.opts.Warn(fmt.Sprintf("workspace %s: %s was interrupted; committed the state it left (%.12s)", p.Workspace, run, id))
 		}
+		// Killed between its commit and the index update, the earlier run
+		// left the user's index behind HEAD for these paths.
+		if err := s.repo.SyncIndex(ctx, p.Committed()); err != nil {
+			return err
+		}
 	}
 	return removeMarker(p)
 }
