@@ -13,7 +13,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 	"github.com/clan-terranix/clan-terranix/internal/state"
@@ -172,27 +171,6 @@ func Check(root string, set *workspace.Set, w *workspace.Workspace, config []byt
 		return UpstreamChanged, nil
 	}
 	return UpToDate, nil
-}
-
-// ChangedOutputs names the outputs whose digests differ between two records.
-func ChangedOutputs(before, after *Record) []string {
-	var names []string
-	seen := map[string]bool{}
-	for _, r := range []*Record{before, after} {
-		if r == nil {
-			continue
-		}
-		for n := range r.Outputs {
-			if !seen[n] {
-				seen[n] = true
-				if before == nil || after == nil || before.Outputs[n] != after.Outputs[n] {
-					names = append(names, n)
-				}
-			}
-		}
-	}
-	sort.Strings(names)
-	return names
 }
 
 func sameDigests(a, b map[string]map[string]string) bool {

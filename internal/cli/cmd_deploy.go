@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/spf13/cobra"
@@ -57,9 +58,9 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		}
 		tagged := false
 		for _, t := range opts.Run.Tags {
-			tagged = tagged || contains(w.Tags, t)
+			tagged = tagged || slices.Contains(w.Tags, t)
 		}
-		if (opts.Run.All || tagged) && !contains(machines, n) {
+		if (opts.Run.All || tagged) && !slices.Contains(machines, n) {
 			machines = append(machines, n)
 		}
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -55,7 +56,7 @@ func checkNoLiveReaders(lc *loadedClan, runner *operation.Runner, selected []str
 	for _, name := range selected {
 		var readers []string
 		for _, d := range lc.Graph.Dependents(name) {
-			if contains(selected, d) {
+			if slices.Contains(selected, d) {
 				continue
 			}
 			if runner.HasResources(d) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,7 +60,7 @@ func selection(lc *loadedClan, names []string, rf *RunFlags, withDeps bool) ([]s
 		found := false
 		for _, n := range lc.Set.Names() {
 			w, _ := lc.Set.Get(n)
-			if contains(w.Tags, tag) {
+			if slices.Contains(w.Tags, tag) {
 				picked = append(picked, n)
 				found = true
 			}
@@ -196,15 +197,6 @@ func terminalConfirm(g *GlobalOptions) operation.Confirm {
 		}
 		return strings.TrimSpace(line) == "yes", nil
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // credentialLiterals warns about credentials written as literals in the

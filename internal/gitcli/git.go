@@ -91,11 +91,6 @@ func IsRepo(ctx context.Context, dir string) bool {
 
 var isRepoCache sync.Map // dir -> bool
 
-// TopLevel returns the absolute path of the working tree's root.
-func (r Repo) TopLevel(ctx context.Context) (string, error) {
-	return r.Run(ctx, "rev-parse", "--show-toplevel")
-}
-
 // RevParse resolves rev to a commit id; ok is false when rev does not exist.
 func (r Repo) RevParse(ctx context.Context, rev string) (id string, ok bool, err error) {
 	out, err := r.Run(ctx, "rev-parse", "--verify", "--quiet", rev+"^{commit}")

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -241,7 +242,7 @@ func (s *Set) check(w *Workspace) error {
 			return fmt.Errorf("workspace %s reads data.terraform_remote_state.%s, but there is no workspace %q (workspaces: %s)", w.Name, r.Workspace, r.Workspace, strings.Join(s.names, ", "))
 		case r.Workspace == w.Name:
 			return fmt.Errorf("workspace %s reads its own outputs through data.terraform_remote_state.%s", w.Name, w.Name)
-		case r.Output != "" && !contains(up.Outputs, r.Output):
+		case r.Output != "" && !slices.Contains(up.Outputs, r.Output):
 			declared := "it declares no outputs"
 			if len(up.Outputs) > 0 {
 				declared = "declared: " + strings.Join(up.Outputs, ", ")
@@ -264,15 +265,6 @@ func userRemoteStates(config map[string]any) map[string]bool {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func relTo(root, p string) string {
