@@ -53,21 +53,25 @@ func Find(ctx context.Context, name string) (*Engine, error) {
 }
 
 func (e *Engine) readVersion(ctx context.Context) error {
-	out, err := exec.CommandContext(ctx, e.Path, "version", "-json").Output()
-	if err != nil {
-		return fmt.Errorf("%s version: %v", e.Path, err)
+	e.Version = cachedVersion(e.Path)
+	if e.Version == "" {
+		out, err := exec.CommandContext(ctx, e.Path, "version", "-json").Output()
+		if err != nil {
+			return fmt.Errorf("%s version: %v", e.Path, err)
+		}
+		var v struct {
+			Version string `json:"terraform_version"`
+		}
+		if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
+			return fmt.Errorf("%s version -json: unexpected output %q", e.Path, firstLine(string(out)))
+		}
+		e.Version = v.Version
+		rememberVersion(e.Path, e.Version)
 	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil || v.Version == "" {
-		return fmt.Errorf("%s version -json: unexpected output %q", e.Path, firstLine(string(out)))
-	}
-	e.Version = v.Version
-	major, minor := parseVersion(v.Version)
+	major, minor := parseVersion(e.Version)
 	min := minVersion[e.Name]
 	if major < min[0] || (major == min[0] && minor < min[1]) {
-		return fmt.Errorf("%s %s at %s is too old: clan-terranix needs %s >= %d.%d", e.Name, v.Version, e.Path, e.Name, min[0], min[1])
+		return fmt.Errorf("%s %s at %s is too old: clan-terranix needs %s >= %d.%d", e.Name, e.Version, e.Path, e.Name, min[0], min[1])
 	}
 	return nil
 }
