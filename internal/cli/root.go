@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -71,8 +72,10 @@ func Main() int {
 	g := &GlobalOptions{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin}
 	root := NewRootCommand(g)
 	root.SetArgs(os.Args[1:])
+	stopProfile := startCPUProfile()
 	err := root.ExecuteContext(ctx)
 	gitcli.RemoveScratchIndexes()
+	stopProfile()
 	writeRusage()
 	if err == nil {
 		return 0
@@ -124,16 +127,40 @@ func register(c func(*GlobalOptions) *cobra.Command) bool {
 	return true
 }
 
-// writeRusage records the peak memory of clan-terranix itself, without its
-// tofu and nix children, for the benchmarks (bench/): GNU time counts the
-// largest child instead.
+// startCPUProfile profiles clan-terranix into CLAN_TERRANIX_CPUPROFILE, for
+// the benchmarks (bench/); it returns the function that stops it.
+func startCPUProfile() (stop func()) {
+	file := os.Getenv("CLAN_TERRANIX_CPUPROFILE")
+	if file == "" {
+		return func() {}
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+}
+
+// writeRusage records the peak memory and CPU time of clan-terranix itself,
+// apart from its tofu, git and nix children, for the benchmarks (bench/):
+// GNU time counts the largest child instead.
 func writeRusage() {
 	file := os.Getenv("CLAN_TERRANIX_RUSAGE_FILE")
 	if file == "" {
 		return
 	}
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		_ = os.WriteFile(file, []byte(fmt.Sprintf("{\"maxrss_kb\": %d}\n", ru.Maxrss)), 0o644)
+	var self, children syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &self) != nil || syscall.Getrusage(syscall.RUSAGE_CHILDREN, &children) != nil {
+		return
 	}
+	seconds := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	_ = os.WriteFile(file, []byte(fmt.Sprintf("{\"maxrss_kb\": %d, \"cpu_s\": %.2f, \"children_cpu_s\": %.2f}\n",
+		self.Maxrss, seconds(self.Utime)+seconds(self.Stime), seconds(children.Utime)+seconds(children.Stime))), 0o644)
 }

@@ -40,7 +40,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	workLock := filepath.Join(dir, lockName)
 	if kept, err := os.ReadFile(stateLockFile); err == nil {
 		if cur, _ := os.ReadFile(workLock); !bytes.Equal(cur, kept) {
-			if err := atomicfile.Write(workLock, kept, 0o644); err != nil {
+			if err := atomicfile.WriteCache(workLock, kept, 0o644); err != nil {
 				return false, err
 			}
 		}
@@ -50,7 +50,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	if len(lockData) == 0 {
 		if sibling, ok := r.gate.lockFiles.Load(setKey); ok {
 			lockData = sibling.([]byte)
-			if err := atomicfile.Write(workLock, lockData, 0o644); err != nil {
+			if err := atomicfile.WriteCache(workLock, lockData, 0o644); err != nil {
 				return false, err
 			}
 		}
@@ -68,7 +68,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 		defer r.gate.mu.Unlock()
 		// A sibling of the same provider set may have finished while we waited.
 		if sibling, ok := r.gate.lockFiles.Load(setKey); ok {
-			if err := atomicfile.Write(workLock, sibling.([]byte), 0o644); err != nil {
+			if err := atomicfile.WriteCache(workLock, sibling.([]byte), 0o644); err != nil {
 				return false, err
 			}
 		}
@@ -91,7 +91,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 		}
 	}
 	stamp = initStamp(r.Engine, stampEnv(inv.Env), config, newLock)
-	return true, atomicfile.Write(stampPath, []byte(stamp), 0o644)
+	return true, atomicfile.WriteCache(stampPath, []byte(stamp), 0o644)
 }
 
 // stampEnv keeps the variables of tofu's environment that change what init

@@ -76,7 +76,7 @@ func (s *Set) WriteWorkDir(root string, w *Workspace) (string, error) {
 	if old, err := os.ReadFile(file); err == nil && bytes.Equal(old, data) {
 		return dir, nil
 	}
-	return dir, atomicfile.Write(file, data, 0o644)
+	return dir, atomicfile.WriteCache(file, data, 0o644)
 }
 
 func asMap(v any) map[string]any {
