@@ -33,14 +33,22 @@ type sessionKeeper struct {
 	mu       sync.Mutex
 	sessions map[string]*state.Session
 
-	// async hands each commit to the background, so that a workspace's slot
-	// of the run goes to the next workspace while git works; the lock is held
-	// until the commit is done, and Wait collects the outcomes.
-	async   bool
-	pending sync.WaitGroup
-	handed  map[string]bool  // workspaces whose session the background closes
-	failed  map[string]error // commits that failed in the background
+	// async hands each commit to the background committer, so that a
+	// workspace's slot of the run goes to the next workspace while git works;
+	// the lock is held until the commit is done, and Wait collects the outcomes.
+	async     bool
+	committer state.Committer
+	handed    map[string]bool  // workspaces whose session the committer closes
+	failed    map[string]error // commits that failed in the background
+
+	takeSnapshot func(context.Context) // nil: no snapshot (see snapshotLater)
+	snapOnce     sync.Once
+	snap         *state.StatusSnapshot
 }
+
+// commitInterval is the least time between two background state commits;
+// the workspaces that finish meanwhile share a commit.
+const commitInterval = 2 * time.Second
 
 func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKeeper {
 	timeout := sf.LockTimeout
@@ -53,7 +61,7 @@ func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKee
 		defer warnMu.Unlock()
 		warn(g.Stderr, []string{msg})
 	}
-	return &sessionKeeper{
+	k := &sessionKeeper{
 		root: lc.Root,
 		warn: warnFn,
 		opts: state.Options{
@@ -67,14 +75,55 @@ func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKee
 		handed:   map[string]bool{},
 		failed:   map[string]error{},
 	}
+	k.committer = state.Committer{Interval: commitInterval, Done: k.committed}
+	return k
 }
 
 // Wait waits for the background commits and returns those that failed, by workspace.
 func (k *sessionKeeper) Wait() map[string]error {
-	k.pending.Wait()
+	k.committer.Close()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.failed
+}
+
+// snapshotLater has the first workspace of a run that begins ask git once
+// about the state of all the workspaces the run selected, instead of once
+// each in their safeguards. A run of one does not need it, nor a run where
+// nothing begins (--changed with nothing changed).
+func (k *sessionKeeper) snapshotLater(set *workspace.Set, selected []string) {
+	var ps []state.Paths
+	for _, name := range selected {
+		if w, ok := set.Get(name); ok && w.Backend.IsGitState() {
+			if p, err := statePaths(k.root, w); err == nil {
+				ps = append(ps, p)
+			}
+		}
+	}
+	if len(ps) < 2 {
+		return
+	}
+	k.takeSnapshot = func(ctx context.Context) {
+		if !gitcli.IsRepo(ctx, k.root) {
+			return
+		}
+		// On an error each workspace asks git itself, and meets it there.
+		k.snap, _ = state.TakeSnapshot(ctx, gitcli.Repo{Dir: k.root}, ps)
+	}
+}
+
+// committed is told by the committer that a session's commit is made or failed.
+func (k *sessionKeeper) committed(s *state.Session, err error) {
+	ws := s.Paths.Workspace
+	k.mu.Lock()
+	delete(k.sessions, ws)
+	if err != nil {
+		k.failed[ws] = fmt.Errorf("workspace %s: %v", ws, err)
+	}
+	k.mu.Unlock()
+	if err := s.Close(context.Background()); err != nil {
+		k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", ws, err))
+	}
 }
 
 func statePaths(root string, w *workspace.Workspace) (state.Paths, error) {
@@ -103,7 +152,11 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 	if err != nil {
 		return none, err
 	}
+	if k.takeSnapshot != nil {
+		k.snapOnce.Do(func() { k.takeSnapshot(ctx) })
+	}
 	opts := k.opts
+	opts.Snapshot = k.snap
 	opts.ReadOnly = command == string(operation.Plan)
 	opts.Command = "clan-terranix " + command + " " + w.Name
 	s, err := state.Begin(ctx, p, strings.Fields(command)[0], opts)
@@ -148,19 +201,7 @@ func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, comm
 	k.mu.Lock()
 	k.handed[w.Name] = true
 	k.mu.Unlock()
-	k.pending.Add(1)
-	go func() {
-		defer k.pending.Done()
-		ctx := context.WithoutCancel(ctx)
-		err := k.finish(ctx, w, s, sum)
-		k.mu.Lock()
-		delete(k.sessions, w.Name)
-		if err != nil {
-			k.failed[w.Name] = err
-		}
-		k.mu.Unlock()
-		k.close(ctx, w, s)
-	}()
+	k.committer.Add(ctx, s, sum)
 	return nil
 }
 

@@ -143,6 +143,7 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 	runner.OnlyChanged = rf.Changed
 	if k, ok := runner.Keeper.(*sessionKeeper); ok {
 		k.async = true
+		k.snapshotLater(lc.Set, selected)
 	}
 	runner.Sink = display
 	warn(g.Stderr, credentialLiterals(lc, selected))

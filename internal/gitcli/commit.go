@@ -66,12 +66,26 @@ func (r Repo) Add(ctx context.Context, paths ...string) error {
 // be blocked by a formatter hook. changed is false (and id is HEAD) when
 // the paths had nothing to commit.
 func (r Repo) CommitPaths(ctx context.Context, message string, paths []string) (id string, changed bool, err error) {
+	return r.commitPaths(ctx, paths, func(func() []string) string { return message })
+}
+
+// CommitChanged is CommitPaths with a message written for the paths whose
+// content the commit changes (a commit of several workspaces names only
+// those it changes).
+func (r Repo) CommitChanged(ctx context.Context, paths []string, message func(changed []string) string) (id string, changed bool, err error) {
+	return r.commitPaths(ctx, paths, func(changed func() []string) string { return message(changed()) })
+}
+
+// describer writes a commit's message; changed lists the paths it changes.
+type describer func(changed func() []string) string
+
+func (r Repo) commitPaths(ctx context.Context, paths []string, describe describer) (id string, changed bool, err error) {
 	mu := r.indexMutex()
 	mu.Lock()
 	defer mu.Unlock()
 	err = retryLocked(ctx, func() error {
 		var err error
-		id, changed, err = r.commitOnce(ctx, message, paths)
+		id, changed, err = r.commitOnce(ctx, describe, paths)
 		return err
 	})
 	if err != nil || !changed {
@@ -98,27 +112,27 @@ func (r Repo) syncIndex(ctx context.Context, paths []string) error {
 	})
 }
 
-func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (string, bool, error) {
-	parent, parentTree, hasParent, err := r.head(ctx)
-	if err != nil {
-		return "", false, err
-	}
-	// The scratch index of the previous commit already holds HEAD's tree when
-	// nobody else committed since: then the read-tree of the whole tree,
-	// which grows with the clan, is skipped.
+func (r Repo) commitOnce(ctx context.Context, describe describer, paths []string) (string, bool, error) {
 	scratch, err := r.scratchIndex()
 	if err != nil {
 		return "", false, err
 	}
+	// After a commit of ours the scratch index holds its tree: HEAD is taken
+	// to be that commit (update-ref below checks it, and a commit by someone
+	// else meanwhile makes this attempt fail and the next start afresh), and
+	// neither HEAD is read nor the whole tree, which grows with the clan.
+	parent, parentTree, hasParent := scratch.head, scratch.tree, scratch.head != ""
 	env := []string{"GIT_INDEX_FILE=" + scratch.path}
 	if !hasParent {
-		scratch.reset()
-	} else if scratch.tree != parentTree {
-		scratch.reset()
-		if _, err := r.RunEnv(ctx, env, "read-tree", parent); err != nil {
+		if parent, parentTree, hasParent, err = r.head(ctx); err != nil {
 			return "", false, err
 		}
-		scratch.tree = parentTree
+		scratch.reset()
+		if hasParent {
+			if _, err := r.RunEnv(ctx, env, "read-tree", parent); err != nil {
+				return "", false, err
+			}
+		}
 	}
 	// Whatever fails below leaves the index between trees: start afresh next time.
 	ok := false
@@ -135,15 +149,22 @@ func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (s
 			missing = append(missing, p)
 		}
 	}
+	// The scratch index holds the parent's tree, so what add and rm report
+	// (add 'path', rm 'path') is what this commit changes.
+	var report strings.Builder
 	if len(present) > 0 {
-		if _, err := r.RunEnv(ctx, env, append([]string{"add", "--"}, present...)...); err != nil {
+		out, err := r.RunEnv(ctx, env, append([]string{"add", "--verbose", "--"}, present...)...)
+		if err != nil {
 			return "", false, err
 		}
+		report.WriteString(out + "\n")
 	}
 	if len(missing) > 0 {
-		if _, err := r.RunEnv(ctx, env, append([]string{"rm", "--cached", "--quiet", "--ignore-unmatch", "--"}, missing...)...); err != nil {
+		out, err := r.RunEnv(ctx, env, append([]string{"rm", "--cached", "--ignore-unmatch", "--"}, missing...)...)
+		if err != nil {
 			return "", false, err
 		}
+		report.WriteString(out + "\n")
 	}
 	tree, err := r.RunEnv(ctx, env, "write-tree")
 	if err != nil {
@@ -157,6 +178,7 @@ func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (s
 	if hasParent {
 		parents = []string{parent}
 	}
+	message := describe(func() []string { return reported(report.String(), paths) })
 	commit, err := r.CommitTree(ctx, tree, message, parents...)
 	if err != nil {
 		return "", false, err
@@ -169,20 +191,38 @@ func (r Repo) commitOnce(ctx context.Context, message string, paths []string) (s
 		}
 		return "", false, err
 	}
-	ok, scratch.tree = true, tree
+	ok, scratch.head, scratch.tree = true, commit, tree
 	return commit, true, nil
 }
 
+// reported returns the paths that git add --verbose or git rm reported
+// adding or removing.
+func reported(report string, paths []string) []string {
+	lines := map[string]bool{}
+	for _, line := range strings.Split(report, "\n") {
+		lines[line] = true
+	}
+	var changed []string
+	for _, p := range paths {
+		if lines["add '"+p+"'"] || lines["rm '"+p+"'"] {
+			changed = append(changed, p)
+		}
+	}
+	return changed
+}
+
 // scratch is a private index file for building commits without touching the
-// user's index; tree is the tree it holds ("" when unknown).
+// user's index; head is our last commit ("" when unknown) and tree the tree
+// of both.
 type scratch struct {
 	path string
+	head string
 	tree string
 }
 
 func (s *scratch) reset() {
 	os.Remove(s.path) // git creates it; an empty file is not a valid index
-	s.tree = ""
+	s.head, s.tree = "", ""
 }
 
 var scratchIndexes sync.Map // repository dir -> *scratch

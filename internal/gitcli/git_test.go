@@ -157,6 +157,60 @@ func TestCommitPathsConcurrent(t *testing.T) {
 	}
 }
 
+// A process that commits again takes HEAD to be its own last commit without
+// asking git; a commit made by someone else in between must not be undone.
+func TestCommitPathsAfterSomeoneElseCommitted(t *testing.T) {
+	isolateGit(t)
+	ctx := context.Background()
+	r := newRepo(t)
+	write(t, r, "a", "1")
+	if _, _, err := r.CommitPaths(ctx, "a1", []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	other := Repo{Dir: r.Dir + "/."} // another process: its own scratch index
+	write(t, r, "b", "1")
+	if _, _, err := other.CommitPaths(ctx, "b1", []string{"b"}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, r, "a", "2")
+	if _, _, err := r.CommitPaths(ctx, "a2", []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustGit(t, r, "log", "--format=%s"); got != "a2\nb1\na1" {
+		t.Fatalf("history:\n%s", got)
+	}
+	if got := mustGit(t, r, "show", "HEAD:b"); got != "1" {
+		t.Fatalf("b in HEAD = %q: the other commit was undone", got)
+	}
+	if st := mustGit(t, r, "status", "--porcelain"); st != "" {
+		t.Fatalf("status = %q", st)
+	}
+}
+
+func TestCommitChangedTellsWhichPathsChanged(t *testing.T) {
+	isolateGit(t)
+	ctx := context.Background()
+	r := newRepo(t)
+	write(t, r, "same", "1")
+	write(t, r, "gone", "1")
+	if _, _, err := r.CommitPaths(ctx, "init", []string{"same", "gone"}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, r, "new", "1")
+	os.Remove(filepath.Join(r.Dir, "gone"))
+	var told []string
+	_, changed, err := r.CommitChanged(ctx, []string{"same", "gone", "new", "never"}, func(paths []string) string {
+		told = paths
+		return "changed: " + strings.Join(paths, " ")
+	})
+	if err != nil || !changed {
+		t.Fatal(changed, err)
+	}
+	if strings.Join(told, " ") != "gone new" {
+		t.Fatalf("changed paths = %q, want gone and new", told)
+	}
+}
+
 func TestPushHeadMergesUnrelatedRemoteChanges(t *testing.T) {
 	isolateGit(t)
 	ctx := context.Background()

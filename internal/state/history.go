@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,47 +32,162 @@ const (
 	TrailerDestroy   = "Clan-Terranix-Destroy"
 )
 
+// Part is one workspace's share of a state commit.
+type Part struct {
+	Workspace, Command string
+	Summary            Summary
+}
+
 // CommitMessage builds e.g. "terraform-state: apply web-server (+2 ~0 -1)"
 // with trailers.
 func CommitMessage(ws, command string, s Summary) string {
-	result := s.Result
-	if result == "" {
-		result = "ok"
+	return commitMessage([]Part{{Workspace: ws, Command: command, Summary: s}})
+}
+
+// commitMessage builds the message of a commit of one or more workspaces:
+// the subject sums them up, the body has a line per workspace, and the
+// trailers repeat per workspace, each group starting with its workspace.
+func commitMessage(parts []Part) string {
+	var b strings.Builder
+	if len(parts) == 1 {
+		part := parts[0]
+		b.WriteString(subject(part.Command, part.Workspace, part.Summary) + "\n\n")
+		if part.Summary.Note != "" {
+			b.WriteString(part.Summary.Note + "\n\n")
+		}
+	} else {
+		var total Summary
+		var names, commands, results []string
+		total.CountsKnown = true
+		notOK := map[string]int{}
+		for _, part := range parts {
+			names = append(names, part.Workspace)
+			if !slices.Contains(commands, part.Command) {
+				commands = append(commands, part.Command)
+			}
+			total.Add, total.Change, total.Destroy = total.Add+part.Summary.Add, total.Change+part.Summary.Change, total.Destroy+part.Summary.Destroy
+			total.CountsKnown = total.CountsKnown && part.Summary.CountsKnown
+			if r := result(part.Summary); r != "ok" {
+				if notOK[r] == 0 {
+					results = append(results, r)
+				}
+				notOK[r]++
+			}
+		}
+		for i, r := range results {
+			results[i] = fmt.Sprintf("%d %s", notOK[r], r)
+		}
+		if len(results) > 0 {
+			total.Result = strings.Join(results, ", ")
+		}
+		b.WriteString(subject(strings.Join(commands, "/"), nameList(names, 50), total) + "\n\n")
+		for _, part := range parts {
+			b.WriteString(subject(part.Command, part.Workspace, part.Summary)[len("terraform-state: "):] + "\n")
+			if part.Summary.Note != "" {
+				b.WriteString("  " + part.Summary.Note + "\n")
+			}
+		}
+		b.WriteString("\n")
 	}
-	subject := fmt.Sprintf("terraform-state: %s %s", command, ws)
+	for _, part := range parts {
+		s := part.Summary
+		fmt.Fprintf(&b, "%s: %s\n%s: %s\n%s: %s\n", TrailerWorkspace, part.Workspace, TrailerCommand, part.Command, TrailerResult, result(s))
+		if s.CountsKnown {
+			fmt.Fprintf(&b, "%s: %d\n%s: %d\n%s: %d\n", TrailerAdd, s.Add, TrailerChange, s.Change, TrailerDestroy, s.Destroy)
+		}
+	}
+	return b.String()
+}
+
+func result(s Summary) string {
+	if s.Result == "" {
+		return "ok"
+	}
+	return s.Result
+}
+
+// subject is "terraform-state: apply web-server (+2 ~0 -1, failed)".
+func subject(command, what string, s Summary) string {
+	line := fmt.Sprintf("terraform-state: %s %s", command, what)
 	var parts []string
 	if s.CountsKnown {
 		parts = append(parts, fmt.Sprintf("+%d ~%d -%d", s.Add, s.Change, s.Destroy))
 	}
-	if result != "ok" {
-		parts = append(parts, result)
+	if r := result(s); r != "ok" {
+		parts = append(parts, r)
 	}
 	if len(parts) > 0 {
-		subject += " (" + strings.Join(parts, ", ") + ")"
+		line += " (" + strings.Join(parts, ", ") + ")"
 	}
-	var b strings.Builder
-	b.WriteString(subject + "\n\n")
-	if s.Note != "" {
-		b.WriteString(s.Note + "\n\n")
+	return line
+}
+
+// nameList joins names, ending in "and N more" where they would pass width.
+func nameList(names []string, width int) string {
+	list := names[0]
+	for i, name := range names[1:] {
+		rest := fmt.Sprintf(" and %d more", len(names)-1-i)
+		if len(list)+2+len(name) > width {
+			return list + rest
+		}
+		list += ", " + name
 	}
-	fmt.Fprintf(&b, "%s: %s\n%s: %s\n%s: %s\n", TrailerWorkspace, ws, TrailerCommand, command, TrailerResult, result)
-	if s.CountsKnown {
-		fmt.Fprintf(&b, "%s: %d\n%s: %d\n%s: %d\n", TrailerAdd, s.Add, TrailerChange, s.Change, TrailerDestroy, s.Destroy)
-	}
-	return b.String()
+	return list
 }
 
 // Commit commits the workspace's committed files (state and provider lock
 // file, and terraform-state/.gitignore) and nothing else. changed is false
 // when they had nothing new.
 func Commit(ctx context.Context, repo gitcli.Repo, p Paths, command string, s Summary) (id string, changed bool, err error) {
-	if err := EnsureStateGitignore(p.Root); err != nil {
+	return commitParts(ctx, repo, []Paths{p}, []Part{{Workspace: p.Workspace, Command: command, Summary: s}})
+}
+
+// commitParts commits the files of several workspaces of one clan in one
+// commit, whose message names those whose files changed.
+func commitParts(ctx context.Context, repo gitcli.Repo, ps []Paths, parts []Part) (id string, changed bool, err error) {
+	if err := EnsureStateGitignore(ps[0].Root); err != nil {
 		return "", false, err
 	}
-	paths := append(append(p.Committed(), StateRoot+"/.gitignore"), s.Also...)
-	id, changed, err = repo.CommitPaths(ctx, CommitMessage(p.Workspace, command, s), paths)
+	paths := []string{StateRoot + "/.gitignore"}
+	owner := map[string]int{}
+	for i, p := range ps {
+		for _, path := range append(p.Committed(), parts[i].Summary.Also...) {
+			paths = append(paths, path)
+			owner[path] = i
+		}
+	}
+	if len(parts) == 1 {
+		id, changed, err = repo.CommitPaths(ctx, commitMessage(parts), paths)
+	} else {
+		id, changed, err = repo.CommitChanged(ctx, paths, func(changedPaths []string) string {
+			touched := map[int]bool{}
+			for _, path := range changedPaths {
+				if i, ok := owner[path]; ok {
+					touched[i] = true
+				}
+			}
+			var described []Part
+			for i, part := range parts {
+				if touched[i] {
+					described = append(described, part)
+				}
+			}
+			if len(described) == 0 { // only terraform-state/.gitignore
+				described = parts
+			}
+			return commitMessage(described)
+		})
+	}
 	if err != nil {
-		return "", false, fmt.Errorf("cannot commit the state of workspace %s: %v", p.Workspace, err)
+		var names []string
+		for _, p := range ps {
+			names = append(names, p.Workspace)
+		}
+		noun := "workspace"
+		if len(names) > 1 {
+			noun = "workspaces"
+		}
+		return "", false, fmt.Errorf("cannot commit the state of %s %s: %v", noun, strings.Join(names, ", "), err)
 	}
 	return id, changed, nil
 }
@@ -121,7 +237,7 @@ func Log(ctx context.Context, repo gitcli.Repo, p Paths) ([]LogEntry, error) {
 		}
 		e := LogEntry{Commit: f[0], Author: f[1], Email: f[2], Subject: f[4]}
 		e.Time, _ = time.Parse(time.RFC3339, f[3])
-		trailers := parseTrailers(f[5])
+		trailers := trailersOf(f[5], p.Workspace)
 		e.Command, e.Result = trailers[TrailerCommand], trailers[TrailerResult]
 		add, errA := strconv.Atoi(trailers[TrailerAdd])
 		change, errC := strconv.Atoi(trailers[TrailerChange])
@@ -134,13 +250,28 @@ func Log(ctx context.Context, repo gitcli.Repo, p Paths) ([]LogEntry, error) {
 	return entries, nil
 }
 
-func parseTrailers(body string) map[string]string {
-	m := map[string]string{}
+// trailersOf returns the clan-terranix trailers of ws in a commit message;
+// a commit of several workspaces has a group per workspace, each starting
+// with its Clan-Terranix-Workspace trailer.
+func trailersOf(body, ws string) map[string]string {
+	var groups []map[string]string
 	for _, line := range strings.Split(body, "\n") {
 		k, v, ok := strings.Cut(line, ": ")
-		if ok && strings.HasPrefix(k, "Clan-Terranix-") {
-			m[k] = strings.TrimSpace(v)
+		if !ok || !strings.HasPrefix(k, "Clan-Terranix-") {
+			continue
+		}
+		if k == TrailerWorkspace || len(groups) == 0 {
+			groups = append(groups, map[string]string{})
+		}
+		groups[len(groups)-1][k] = strings.TrimSpace(v)
+	}
+	for _, g := range groups {
+		if g[TrailerWorkspace] == ws {
+			return g
 		}
 	}
-	return m
+	if len(groups) > 0 {
+		return groups[0]
+	}
+	return map[string]string{}
 }

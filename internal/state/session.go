@@ -31,6 +31,9 @@ type Options struct {
 	NoSafeguards bool
 	// Warn receives one-line warnings for the user; nil drops them.
 	Warn func(string)
+	// Snapshot, when set, answers the safeguards' git status for state files
+	// it vouches for (see StatusSnapshot).
+	Snapshot *StatusSnapshot
 }
 
 // Session is one operation on one workspace's state, between Begin and Close:
@@ -123,32 +126,84 @@ func Begin(ctx context.Context, p Paths, op string, opts Options) (s *Session, e
 // (message and trailers from summary), pushes with the git lock, and only
 // then removes the run marker. It returns the new commit ("" if none).
 func (s *Session) Finish(ctx context.Context, summary Summary) (commit string, err error) {
-	if s.opts.ReadOnly {
-		return "", nil
-	}
-	restored, err := RestoreIfTorn(ctx, s.Paths, s.repo, s.inGit)
-	if err != nil {
-		return "", err
-	}
-	if restored != "" {
-		s.opts.Warn(restored)
-		summary.Result, summary.Note = "recovered", restored
-	}
-	if s.inGit {
-		id, changed, err := Commit(ctx, s.repo, s.Paths, s.op, summary)
+	commit, errs := FinishAll(ctx, []Finishing{{Session: s, Summary: summary}})
+	return commit, errs[0]
+}
+
+// Finishing is a session whose run is over, with what the run did.
+type Finishing struct {
+	Session *Session
+	Summary Summary
+}
+
+// FinishAll is Finish for several sessions of one clan at once: one commit
+// holds all their state (one push, with the git lock). It returns the commit
+// ("" if none) and for each session what went wrong (nil when finished).
+func FinishAll(ctx context.Context, items []Finishing) (commit string, errs []error) {
+	errs = make([]error, len(items))
+	var committing []int
+	for i := range items {
+		s := items[i].Session
+		if s.opts.ReadOnly {
+			continue
+		}
+		restored, err := RestoreIfTorn(ctx, s.Paths, s.repo, s.inGit)
 		if err != nil {
-			return "", err
+			errs[i] = err
+			continue
 		}
-		if changed {
-			commit = id
+		if restored != "" {
+			s.opts.Warn(restored)
+			items[i].Summary.Result, items[i].Summary.Note = "recovered", restored
 		}
-		if s.opts.Lock == LockModeGit {
-			if err := s.repo.PushHead(ctx, s.opts.Remote, s.branch, []string{s.Paths.State}); err != nil {
-				return commit, fmt.Errorf("state of %s is committed (%.12s) but not pushed to %s/%s: %v", s.Paths.Workspace, commit, s.opts.Remote, s.branch, err)
+		if s.inGit {
+			committing = append(committing, i)
+		}
+	}
+	if len(committing) > 0 {
+		commit = commitSessions(ctx, items, committing, errs)
+	}
+	for i, it := range items {
+		if errs[i] == nil && !it.Session.opts.ReadOnly {
+			errs[i] = removeMarker(it.Session.Paths)
+		}
+	}
+	return commit, errs
+}
+
+// commitSessions commits (and with the git lock pushes) the sessions at
+// indexes, setting their errors when that fails.
+func commitSessions(ctx context.Context, items []Finishing, indexes []int, errs []error) (commit string) {
+	first := items[indexes[0]].Session
+	var ps []Paths
+	var parts []Part
+	var protect []string
+	pushing := false
+	for _, i := range indexes {
+		s := items[i].Session
+		ps = append(ps, s.Paths)
+		parts = append(parts, Part{Workspace: s.Paths.Workspace, Command: s.op, Summary: items[i].Summary})
+		protect = append(protect, s.Paths.State)
+		pushing = pushing || s.opts.Lock == LockModeGit
+	}
+	id, changed, err := commitParts(ctx, first.repo, ps, parts)
+	if err != nil {
+		for _, i := range indexes {
+			errs[i] = err
+		}
+		return ""
+	}
+	if changed {
+		commit = id
+	}
+	if pushing {
+		if err := first.repo.PushHead(ctx, first.opts.Remote, first.branch, protect); err != nil {
+			for _, i := range indexes {
+				errs[i] = fmt.Errorf("state of %s is committed (%.12s) but not pushed to %s/%s: %v", items[i].Session.Paths.Workspace, commit, first.opts.Remote, first.branch, err)
 			}
 		}
 	}
-	return commit, removeMarker(s.Paths)
+	return commit
 }
 
 // LockFiles are the open files of the held locks, for tofu to inherit.
@@ -199,9 +254,11 @@ func (s *Session) safeguards(ctx context.Context) (Info, error) {
 	if !s.inGit {
 		return info, nil
 	}
-	status, err := s.repo.Status(ctx, p.State)
-	if err != nil {
-		return Info{}, err
+	var status []gitcli.StatusEntry
+	if !s.opts.Snapshot.clean(p) {
+		if status, err = s.repo.Status(ctx, p.State); err != nil {
+			return Info{}, err
+		}
 	}
 	for _, e := range status {
 		var problem error

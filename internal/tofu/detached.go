@@ -81,7 +81,7 @@ func (r *followReader) Read(p []byte) (int, error) {
 		case <-r.exited:
 			// One more read after the exit catches the last lines.
 			r.done = true
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
