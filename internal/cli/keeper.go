@@ -75,7 +75,11 @@ func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKee
 		handed:   map[string]bool{},
 		failed:   map[string]error{},
 	}
-	k.committer = state.Committer{Interval: commitInterval, Done: k.committed}
+	k.committer = state.Committer{Interval: commitInterval, Done: k.committed, Prepare: func(ctx context.Context) {
+		if gitcli.IsRepo(ctx, k.root) {
+			_ = gitcli.Repo{Dir: k.root}.PrepareCommit(ctx) // a failure shows in the commit
+		}
+	}}
 	return k
 }
 

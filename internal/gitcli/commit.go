@@ -195,6 +195,29 @@ func (r Repo) commitOnce(ctx context.Context, describe describer, paths []string
 	return commit, true, nil
 }
 
+// PrepareCommit readies the scratch index of the next CommitPaths: it reads
+// HEAD's tree into it now (while other work runs) instead of when the commit
+// is due. If someone commits meanwhile, that commit notices and starts afresh.
+func (r Repo) PrepareCommit(ctx context.Context) error {
+	mu := r.indexMutex()
+	mu.Lock()
+	defer mu.Unlock()
+	scratch, err := r.scratchIndex()
+	if err != nil || scratch.head != "" {
+		return err
+	}
+	head, tree, ok, err := r.head(ctx)
+	if err != nil || !ok {
+		return err
+	}
+	if _, err := r.RunEnv(ctx, []string{"GIT_INDEX_FILE=" + scratch.path}, "read-tree", head); err != nil {
+		scratch.reset()
+		return err
+	}
+	scratch.head, scratch.tree = head, tree
+	return nil
+}
+
 // reported returns the paths that git add --verbose or git rm reported
 // adding or removing.
 func reported(report string, paths []string) []string {

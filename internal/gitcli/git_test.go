@@ -176,11 +176,24 @@ func TestCommitPathsAfterSomeoneElseCommitted(t *testing.T) {
 	if _, _, err := r.CommitPaths(ctx, "a2", []string{"a"}); err != nil {
 		t.Fatal(err)
 	}
-	if got := mustGit(t, r, "log", "--format=%s"); got != "a2\nb1\na1" {
-		t.Fatalf("history:\n%s", got)
+	// The same with a commit prepared ahead (HEAD's tree read early), then overtaken.
+	third := Repo{Dir: r.Dir + "/./."}
+	if err := third.PrepareCommit(ctx); err != nil {
+		t.Fatal(err)
 	}
-	if got := mustGit(t, r, "show", "HEAD:b"); got != "1" {
-		t.Fatalf("b in HEAD = %q: the other commit was undone", got)
+	write(t, r, "b", "2")
+	if _, _, err := other.CommitPaths(ctx, "b2", []string{"b"}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, r, "c", "1")
+	if _, _, err := third.CommitPaths(ctx, "c1", []string{"c"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustGit(t, r, "show", "HEAD:b"); got != "2" {
+		t.Fatalf("b in HEAD = %q: the commit made after the preparation was undone", got)
+	}
+	if got := mustGit(t, r, "log", "--format=%s"); got != "c1\nb2\na2\nb1\na1" {
+		t.Fatalf("history:\n%s", got)
 	}
 	if st := mustGit(t, r, "status", "--porcelain"); st != "" {
 		t.Fatalf("status = %q", st)

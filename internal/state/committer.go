@@ -13,11 +13,16 @@ import (
 // last one, share the next. Until its commit is made a session keeps its
 // lock and its run marker: a kill meanwhile is recovered like any other.
 type Committer struct {
-	// Interval is the least time between the starts of two commits.
+	// Interval is the least time between the starts of two commits, and
+	// from the first Add to the first commit.
 	Interval time.Duration
 	// Done is called for each session once its commit is made (err nil) or
 	// failed; the session's locks are still held.
 	Done func(s *Session, err error)
+
+	// Prepare, when set, runs in the background as the first session is
+	// added, to make the first commit quicker (gitcli.Repo.PrepareCommit).
+	Prepare func(ctx context.Context)
 
 	once    sync.Once
 	mu      sync.Mutex
@@ -55,7 +60,13 @@ func (c *Committer) Close() {
 
 func (c *Committer) loop(ctx context.Context) {
 	defer close(c.stopped)
-	var last time.Time
+	// The first commit waits for the interval too: a run shorter than it
+	// makes one commit at its end, and its first workspace's commit does not
+	// compete with the workspaces that start right after it.
+	last := time.Now()
+	if c.Prepare != nil {
+		c.Prepare(ctx)
+	}
 	for {
 		select {
 		case <-c.wake:
