@@ -125,9 +125,7 @@ func (k *sessionKeeper) committed(s *state.Session, err error) {
 		k.failed[ws] = fmt.Errorf("workspace %s: %v", ws, err)
 	}
 	k.mu.Unlock()
-	if err := s.Close(context.Background()); err != nil {
-		k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", ws, err))
-	}
+	k.close(context.Background(), s)
 }
 
 func statePaths(root string, w *workspace.Workspace) (state.Paths, error) {
@@ -180,7 +178,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 		if handed {
 			return // the background commit closes the session when it is done
 		}
-		k.close(ctx, w, s)
+		k.close(ctx, s)
 	}
 	return operation.Lease{Release: release, Files: s.LockFiles()}, nil
 }
@@ -216,9 +214,9 @@ func (k *sessionKeeper) finish(ctx context.Context, w *workspace.Workspace, s *s
 	return nil
 }
 
-func (k *sessionKeeper) close(ctx context.Context, w *workspace.Workspace, s *state.Session) {
+func (k *sessionKeeper) close(ctx context.Context, s *state.Session) {
 	if err := s.Close(context.WithoutCancel(ctx)); err != nil {
-		k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", w.Name, err))
+		k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", s.Paths.Workspace, err))
 	}
 }
 
