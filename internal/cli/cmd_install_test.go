@@ -119,7 +119,7 @@ func TestInstallQuickstartWithStandInClan(t *testing.T) {
 	}
 	// The address is committed with the state of the apply that created it.
 	log := gitOut(t, dir, "log", "--format=%s", "--", "inventory.json")
-	if !strings.Contains(log, "terraform-state: apply web-server") {
+	if !strings.Contains(log, "terraform-state: apply shared, web-server") {
 		t.Errorf("git log -- inventory.json:\n%s", log)
 	}
 	if status := gitOut(t, dir, "status", "--porcelain", "--", "inventory.json", "machines"); status != "" {
