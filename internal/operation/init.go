@@ -26,7 +26,13 @@ const (
 // 10 parallel runs failed on OpenTofu 1.12.6). So the first init of each
 // provider set runs alone; the lock file it writes is handed to the other
 // workspaces of that set, whose inits then run side by side (with a lock
-// file present the races were gone).
+// file present the races were gone). That first init does not use the
+// shared plugin cache at all: without a lock file tofu does not trust a
+// cached package, installs it anew into the cache (remove, then link), and
+// a plan or apply of another workspace starting that provider in the
+// moment fails with "no package ... cached" (seen in fleet-interrupt.txtar).
+// It installs into its own work dir instead; with its lock file committed,
+// later runs have no such init.
 type initGate struct {
 	mu sync.RWMutex
 	// lockFiles holds the lock file of each provider set initialised in this run.
@@ -58,6 +64,9 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	stamp := initStamp(r.Engine, stampEnv(inv.Env), config, lockData)
 	stampPath := filepath.Join(dir, ".terraform", stampFile)
 	if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
+		if len(lockData) > 0 { // its siblings need not init alone
+			r.gate.lockFiles.LoadOrStore(setKey, lockData)
+		}
 		return false, nil
 	}
 	if len(lockData) > 0 {
@@ -71,6 +80,11 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 			if err := atomicfile.WriteCache(workLock, sibling.([]byte), 0o644); err != nil {
 				return false, err
 			}
+		}
+	}
+	if len(lockData) == 0 {
+		if _, ok := r.gate.lockFiles.Load(setKey); !ok {
+			inv.Env = withoutPluginCache(inv.Env)
 		}
 	}
 	inv.Dir = dir
@@ -92,6 +106,18 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	}
 	stamp = initStamp(r.Engine, stampEnv(inv.Env), config, newLock)
 	return true, atomicfile.WriteCache(stampPath, []byte(stamp), 0o644)
+}
+
+// withoutPluginCache drops the plugin cache clan-terranix set (a cache the
+// user configured stays theirs).
+func withoutPluginCache(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "TF_PLUGIN_CACHE_DIR=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // stampEnv keeps the variables of tofu's environment that change what init
