@@ -82,6 +82,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 			}
 		}
 	}
+	stampedEnv := inv.Env // installed without the cache, the providers are as good: no second init
 	if len(lockData) == 0 {
 		if _, ok := r.gate.lockFiles.Load(setKey); !ok {
 			inv.Env = withoutPluginCache(inv.Env)
@@ -104,7 +105,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 			}
 		}
 	}
-	stamp = initStamp(r.Engine, stampEnv(inv.Env), config, newLock)
+	stamp = initStamp(r.Engine, stampEnv(stampedEnv), config, newLock)
 	return true, atomicfile.WriteCache(stampPath, []byte(stamp), 0o644)
 }
 
