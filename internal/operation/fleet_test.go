@@ -1,6 +1,7 @@
 package operation
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -285,5 +286,53 @@ func TestApplyReportsProgressAndPlannedChanges(t *testing.T) {
 		if !strings.Contains(joined, want) {
 			t.Errorf("apply events for time_sleep.wait %q lack %q", joined, want)
 		}
+	}
+}
+
+// The first init of a provider set (no lock file anywhere) must not touch
+// the plugin cache clan-terranix sets: without a lock file tofu reinstalls
+// a cached provider (remove, then link), under the feet of plans of other
+// workspaces running from it. Its siblings get its lock file and use the
+// cache; and the first is not initialised again on the next run.
+func TestFirstInitOfAProviderSetLeavesTheSharedCacheAlone(t *testing.T) {
+	tc := testenv.Tools(t)
+	tc.Setenv(t)
+	root := t.TempDir()
+	cache := filepath.Join(root, "plugin-cache")
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeClan(t, root, map[string]string{
+		"machines/m1/infrastructure.nix": `{ resource.time_static.born = { }; }`,
+		"machines/m2/infrastructure.nix": `{ resource.time_static.born = { }; }`,
+	})
+	r, _ := newTestRunner(t, root, tc.Tofu)
+	r.Env = []string{"TF_PLUGIN_CACHE_DIR=" + cache}
+	prepare := func(name string) string {
+		t.Helper()
+		var log bytes.Buffer
+		if _, _, err := r.Prepare(context.Background(), name, &log); err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, log.String())
+		}
+		return log.String()
+	}
+	first := prepare("m1")
+	if strings.Contains(first, "shared cache directory") {
+		t.Errorf("the first init used the shared cache:\n%s", first)
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) != 0 {
+		t.Errorf("the first init wrote the shared cache: %v", entries)
+	}
+	if second := prepare("m2"); !strings.Contains(second, "Reusing previous version of hashicorp/time from the dependency lock file") {
+		t.Errorf("the sibling did not get the first one's lock file:\n%s", second)
+	}
+	if entries, _ := os.ReadDir(cache); len(entries) == 0 {
+		t.Error("the sibling with a lock file did not use the shared cache")
+	}
+	r2, _ := newTestRunner(t, root, tc.Tofu)
+	r2.Env = r.Env
+	var log bytes.Buffer
+	if _, _, err := r2.Prepare(context.Background(), "m1", &log); err != nil || strings.Contains(log.String(), "Initializing") {
+		t.Errorf("the next run initialised m1 again (%v):\n%s", err, log.String())
 	}
 }
