@@ -8,10 +8,11 @@ import (
 
 // Committer finishes sessions in the background, several to a commit. A run
 // over a fleet finishes a workspace every fraction of a second; a commit of
-// each would spend more on git than on tofu (see docs/benchmarks.md), so the
-// sessions that finish while a commit is made, or within Interval of the
-// last one, share the next. Until its commit is made a session keeps its
-// lock and its run marker: a kill meanwhile is recovered like any other.
+// each would cost the run more in git than it spends anywhere but in tofu
+// (docs/benchmarks.md), so the sessions that finish within Interval of the
+// last commit (or of the first Add) share the next one, and Close commits
+// what is left at once. Until its commit is made a session keeps its lock
+// and its run marker: a kill meanwhile is recovered like any other.
 type Committer struct {
 	// Interval is the least time between the starts of two commits, and
 	// from the first Add to the first commit.
