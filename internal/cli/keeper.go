@@ -41,9 +41,9 @@ type sessionKeeper struct {
 	handed    map[string]bool  // workspaces whose session the committer closes
 	failed    map[string]error // commits that failed in the background
 
-	takeSnapshot func(context.Context) // nil: no snapshot (see snapshotLater)
-	snapOnce     sync.Once
-	snap         *state.StatusSnapshot
+	snapPaths []state.Paths // the run's git-state workspaces (see snapshotLater)
+	snapOnce  sync.Once
+	snap      *state.StatusSnapshot
 }
 
 // commitInterval is the least time between two background state commits;
@@ -96,24 +96,22 @@ func (k *sessionKeeper) Wait() map[string]error {
 // each in their safeguards. A run of one does not need it, nor a run where
 // nothing begins (--changed with nothing changed).
 func (k *sessionKeeper) snapshotLater(set *workspace.Set, selected []string) {
-	var ps []state.Paths
+	k.snapPaths = nil
 	for _, name := range selected {
 		if w, ok := set.Get(name); ok && w.Backend.IsGitState() {
 			if p, err := statePaths(k.root, w); err == nil {
-				ps = append(ps, p)
+				k.snapPaths = append(k.snapPaths, p)
 			}
 		}
 	}
-	if len(ps) < 2 {
+}
+
+func (k *sessionKeeper) takeSnapshot(ctx context.Context) {
+	if len(k.snapPaths) < 2 || !gitcli.IsRepo(ctx, k.root) {
 		return
 	}
-	k.takeSnapshot = func(ctx context.Context) {
-		if !gitcli.IsRepo(ctx, k.root) {
-			return
-		}
-		// On an error each workspace asks git itself, and meets it there.
-		k.snap, _ = state.TakeSnapshot(ctx, gitcli.Repo{Dir: k.root}, ps)
-	}
+	// On an error each workspace asks git itself, and meets it there.
+	k.snap, _ = state.TakeSnapshot(ctx, gitcli.Repo{Dir: k.root}, k.snapPaths)
 }
 
 // committed is told by the committer that a session's commit is made or failed.
@@ -154,9 +152,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 	if err != nil {
 		return none, err
 	}
-	if k.takeSnapshot != nil {
-		k.snapOnce.Do(func() { k.takeSnapshot(ctx) })
-	}
+	k.snapOnce.Do(func() { k.takeSnapshot(ctx) })
 	opts := k.opts
 	opts.Snapshot = k.snap
 	opts.ReadOnly = command == string(operation.Plan)

@@ -66,26 +66,23 @@ func (r Repo) Add(ctx context.Context, paths ...string) error {
 // be blocked by a formatter hook. changed is false (and id is HEAD) when
 // the paths had nothing to commit.
 func (r Repo) CommitPaths(ctx context.Context, message string, paths []string) (id string, changed bool, err error) {
-	return r.commitPaths(ctx, paths, func(func() []string) string { return message })
+	return r.commitPaths(ctx, paths, func([]string) string { return message })
 }
 
 // CommitChanged is CommitPaths with a message written for the paths whose
 // content the commit changes (a commit of several workspaces names only
 // those it changes).
 func (r Repo) CommitChanged(ctx context.Context, paths []string, message func(changed []string) string) (id string, changed bool, err error) {
-	return r.commitPaths(ctx, paths, func(changed func() []string) string { return message(changed()) })
+	return r.commitPaths(ctx, paths, message)
 }
 
-// describer writes a commit's message; changed lists the paths it changes.
-type describer func(changed func() []string) string
-
-func (r Repo) commitPaths(ctx context.Context, paths []string, describe describer) (id string, changed bool, err error) {
+func (r Repo) commitPaths(ctx context.Context, paths []string, message func(changed []string) string) (id string, changed bool, err error) {
 	mu := r.indexMutex()
 	mu.Lock()
 	defer mu.Unlock()
 	err = retryLocked(ctx, func() error {
 		var err error
-		id, changed, err = r.commitOnce(ctx, describe, paths)
+		id, changed, err = r.commitOnce(ctx, message, paths)
 		return err
 	})
 	if err != nil || !changed {
@@ -112,7 +109,7 @@ func (r Repo) syncIndex(ctx context.Context, paths []string) error {
 	})
 }
 
-func (r Repo) commitOnce(ctx context.Context, describe describer, paths []string) (string, bool, error) {
+func (r Repo) commitOnce(ctx context.Context, describe func(changed []string) string, paths []string) (string, bool, error) {
 	scratch, err := r.scratchIndex()
 	if err != nil {
 		return "", false, err
@@ -178,7 +175,7 @@ func (r Repo) commitOnce(ctx context.Context, describe describer, paths []string
 	if hasParent {
 		parents = []string{parent}
 	}
-	message := describe(func() []string { return reported(report.String(), paths) })
+	message := describe(reported(report.String(), paths))
 	commit, err := r.CommitTree(ctx, tree, message, parents...)
 	if err != nil {
 		return "", false, err

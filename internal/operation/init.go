@@ -69,6 +69,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 		}
 		return false, nil
 	}
+	stampedEnv := inv.Env // installed without the cache, the providers are as good: no second init
 	if len(lockData) > 0 {
 		r.gate.mu.RLock()
 		defer r.gate.mu.RUnlock()
@@ -80,11 +81,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 			if err := atomicfile.WriteCache(workLock, sibling.([]byte), 0o644); err != nil {
 				return false, err
 			}
-		}
-	}
-	stampedEnv := inv.Env // installed without the cache, the providers are as good: no second init
-	if len(lockData) == 0 {
-		if _, ok := r.gate.lockFiles.Load(setKey); !ok {
+		} else {
 			inv.Env = withoutPluginCache(inv.Env)
 		}
 	}

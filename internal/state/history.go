@@ -51,38 +51,14 @@ func commitMessage(parts []Part) string {
 	var b strings.Builder
 	if len(parts) == 1 {
 		part := parts[0]
-		b.WriteString(subject(part.Command, part.Workspace, part.Summary) + "\n\n")
+		b.WriteString(subjectPrefix + outcome(part.Command, part.Workspace, part.Summary) + "\n\n")
 		if part.Summary.Note != "" {
 			b.WriteString(part.Summary.Note + "\n\n")
 		}
 	} else {
-		var total Summary
-		var names, commands, results []string
-		total.CountsKnown = true
-		notOK := map[string]int{}
+		b.WriteString(subjectPrefix + batchOutcome(parts) + "\n\n")
 		for _, part := range parts {
-			names = append(names, part.Workspace)
-			if !slices.Contains(commands, part.Command) {
-				commands = append(commands, part.Command)
-			}
-			total.Add, total.Change, total.Destroy = total.Add+part.Summary.Add, total.Change+part.Summary.Change, total.Destroy+part.Summary.Destroy
-			total.CountsKnown = total.CountsKnown && part.Summary.CountsKnown
-			if r := result(part.Summary); r != "ok" {
-				if notOK[r] == 0 {
-					results = append(results, r)
-				}
-				notOK[r]++
-			}
-		}
-		for i, r := range results {
-			results[i] = fmt.Sprintf("%d %s", notOK[r], r)
-		}
-		if len(results) > 0 {
-			total.Result = strings.Join(results, ", ")
-		}
-		b.WriteString(subject(strings.Join(commands, "/"), nameList(names, 50), total) + "\n\n")
-		for _, part := range parts {
-			b.WriteString(subject(part.Command, part.Workspace, part.Summary)[len("terraform-state: "):] + "\n")
+			b.WriteString(outcome(part.Command, part.Workspace, part.Summary) + "\n")
 			if part.Summary.Note != "" {
 				b.WriteString("  " + part.Summary.Note + "\n")
 			}
@@ -99,6 +75,35 @@ func commitMessage(parts []Part) string {
 	return b.String()
 }
 
+const subjectPrefix = "terraform-state: "
+
+// batchOutcome sums up several workspaces: "apply m1, m2 (+8 ~0 -0, 1 failed)".
+func batchOutcome(parts []Part) string {
+	total := Summary{CountsKnown: true}
+	var names, commands, results []string
+	notOK := map[string]int{}
+	for _, part := range parts {
+		s := part.Summary
+		names = append(names, part.Workspace)
+		if !slices.Contains(commands, part.Command) {
+			commands = append(commands, part.Command)
+		}
+		total.Add, total.Change, total.Destroy = total.Add+s.Add, total.Change+s.Change, total.Destroy+s.Destroy
+		total.CountsKnown = total.CountsKnown && s.CountsKnown
+		if r := result(s); r != "ok" {
+			if notOK[r] == 0 {
+				results = append(results, r)
+			}
+			notOK[r]++
+		}
+	}
+	for i, r := range results {
+		results[i] = fmt.Sprintf("%d %s", notOK[r], r)
+	}
+	total.Result = strings.Join(results, ", ")
+	return outcome(strings.Join(commands, "/"), nameList(names, 50), total)
+}
+
 func result(s Summary) string {
 	if s.Result == "" {
 		return "ok"
@@ -106,9 +111,9 @@ func result(s Summary) string {
 	return s.Result
 }
 
-// subject is "terraform-state: apply web-server (+2 ~0 -1, failed)".
-func subject(command, what string, s Summary) string {
-	line := fmt.Sprintf("terraform-state: %s %s", command, what)
+// outcome is "apply web-server (+2 ~0 -1, failed)".
+func outcome(command, what string, s Summary) string {
+	line := command + " " + what
 	var parts []string
 	if s.CountsKnown {
 		parts = append(parts, fmt.Sprintf("+%d ~%d -%d", s.Add, s.Change, s.Destroy))
