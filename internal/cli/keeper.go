@@ -174,7 +174,9 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 		if handed {
 			return // the background commit closes the session when it is done
 		}
-		k.close(ctx, s)
+		if err := s.Abandon(context.WithoutCancel(ctx)); err != nil {
+			k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", w.Name, err))
+		}
 	}
 	return operation.Lease{Release: release, Files: s.LockFiles()}, nil
 }

@@ -156,7 +156,11 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 		Parallelism: parallelism,
 		FailFast:    rf.FailFast,
 		Reverse:     kind == operation.Destroy,
+		Prepare: func(ctx context.Context, ws string, ahead bool) {
+			runner.Prepare(ctx, kind, ws, ahead)
+		},
 	}, job, display)
+	runner.ReleasePrepared()
 	if k, ok := runner.Keeper.(*sessionKeeper); ok {
 		// Commits ran in the background (see sessionKeeper.async); a failed
 		// one fails its workspace.

@@ -125,7 +125,7 @@ func TestParallelInitSharedPluginCacheNeverFails(t *testing.T) {
 					return
 				}
 				defer log.Close()
-				if _, _, err := r.Prepare(context.Background(), name, log); err != nil {
+				if _, _, err := r.InitWorkDir(context.Background(), name, log); err != nil {
 					out, _ := os.ReadFile(log.Name())
 					errs <- fmt.Errorf("round %d: %v\n%s", round, err, out)
 				}
@@ -311,7 +311,7 @@ func TestFirstInitOfAProviderSetLeavesTheSharedCacheAlone(t *testing.T) {
 	prepare := func(name string) string {
 		t.Helper()
 		var log bytes.Buffer
-		if _, _, err := r.Prepare(context.Background(), name, &log); err != nil {
+		if _, _, err := r.InitWorkDir(context.Background(), name, &log); err != nil {
 			t.Fatalf("%s: %v\n%s", name, err, log.String())
 		}
 		return log.String()
@@ -332,7 +332,7 @@ func TestFirstInitOfAProviderSetLeavesTheSharedCacheAlone(t *testing.T) {
 	r2, _ := newTestRunner(t, root, tc.Tofu)
 	r2.Env = r.Env
 	var log bytes.Buffer
-	if _, _, err := r2.Prepare(context.Background(), "m1", &log); err != nil || strings.Contains(log.String(), "Initializing") {
+	if _, _, err := r2.InitWorkDir(context.Background(), "m1", &log); err != nil || strings.Contains(log.String(), "Initializing") {
 		t.Errorf("the next run initialised m1 again (%v):\n%s", err, log.String())
 	}
 }

@@ -75,13 +75,17 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 		defer r.gate.mu.RUnlock()
 	} else {
 		r.gate.mu.Lock()
-		defer r.gate.mu.Unlock()
-		// A sibling of the same provider set may have finished while we waited.
+		// A sibling of the same provider set may have finished while we
+		// waited: with its lock file this init runs beside the others.
 		if sibling, ok := r.gate.lockFiles.Load(setKey); ok {
+			r.gate.mu.Unlock()
 			if err := atomicfile.WriteCache(workLock, sibling.([]byte), 0o644); err != nil {
 				return false, err
 			}
+			r.gate.mu.RLock()
+			defer r.gate.mu.RUnlock()
 		} else {
+			defer r.gate.mu.Unlock()
 			inv.Env = withoutPluginCache(inv.Env)
 		}
 	}

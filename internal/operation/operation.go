@@ -79,6 +79,9 @@ type Runner struct {
 	Retry *tofu.RetryPolicy
 
 	gate initGate
+	// prepared holds the preparations of workspaces whose turn has not come.
+	preparedMu sync.Mutex
+	prepared   map[string]*preparation
 	// confirmMu serialises prompts so that two workspaces never ask at once.
 	confirmMu sync.Mutex
 }
@@ -109,44 +112,25 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 			return res
 		}
 	}
-	logFile, err := r.openLog(name)
-	if err != nil {
-		return failed(res, err)
+	p := r.takePrepared(name)
+	if p == nil {
+		p = r.prepare(ctx, kind, w, true)
 	}
-	defer logFile.Close()
-	res.LogPath = logFile.Name()
-
-	r.event(name, report.PhaseLock, "")
-	var inherit []*os.File
-	if r.Keeper != nil {
-		lease, err := r.Keeper.Acquire(ctx, w, string(kind))
-		if err != nil {
-			return failed(res, err)
-		}
-		defer lease.Release()
-		inherit = lease.Files
+	defer p.close()
+	if p.log != nil {
+		res.LogPath = p.log.Name()
 	}
-	dir, err := r.Set.WriteWorkDir(r.Root, w)
-	if err != nil {
-		return failed(res, err)
+	switch {
+	case p.err != nil:
+		return failed(res, p.err)
+	case p.initErr != nil:
+		return r.tofuFailed(ctx, res, "init", p.initErr)
 	}
-	config, err := os.ReadFile(filepath.Join(dir, workspace.ConfigFile))
-	if err != nil {
-		return failed(res, err)
-	}
+	dir, config, logFile, inv := p.dir, p.config, p.log, p.inv
 	phase := report.PhaseInit
-	env, err := r.envFor(w)
-	if err != nil {
-		return failed(res, err)
-	}
-	inv := tofu.Invocation{Dir: dir, Env: env, Log: logFile, ExtraFiles: inherit, Retry: r.Retry, OnRetry: func(n tofu.RetryNotice) {
+	inv.OnRetry = func(n tofu.RetryNotice) {
 		r.event(name, phase, n.String())
 		fmt.Fprintf(logFile, "clan-terranix: %s (waiting %s)\n", n, n.Delay)
-	}}
-
-	r.event(name, phase, "")
-	if _, err := r.ensureInit(ctx, dir, filepath.Join(r.Root, w.LockFile()), config, inv); err != nil {
-		return r.tofuFailed(ctx, res, "init", err)
 	}
 
 	// An apply that fails with a transient error plans and applies again:

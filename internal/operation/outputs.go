@@ -86,7 +86,7 @@ func (r *Runner) Outputs(ctx context.Context, name string) (map[string]OutputVal
 			return nil, err
 		}
 	}
-	_, dir, err := r.Prepare(ctx, name, io.Discard)
+	_, dir, err := r.InitWorkDir(ctx, name, io.Discard)
 	if err != nil {
 		return nil, err
 	}

@@ -12,26 +12,17 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
-// Prepare writes the work dir of the named workspace and initialises it when
-// needed; it returns the work dir. Init output goes to log.
-func (r *Runner) Prepare(ctx context.Context, name string, log io.Writer) (*workspace.Workspace, string, error) {
+// InitWorkDir writes the work dir of the named workspace and initialises it
+// when needed; it returns the work dir. Init output goes to log.
+func (r *Runner) InitWorkDir(ctx context.Context, name string, log io.Writer) (*workspace.Workspace, string, error) {
 	w, ok := r.Set.Get(name)
 	if !ok {
 		return nil, "", fmt.Errorf("no workspace %q", name)
 	}
-	dir, err := r.Set.WriteWorkDir(r.Root, w)
+	dir, config, inv, err := r.setUp(w, log, nil)
 	if err != nil {
 		return nil, "", err
 	}
-	config, err := os.ReadFile(filepath.Join(dir, workspace.ConfigFile))
-	if err != nil {
-		return nil, "", err
-	}
-	env, err := r.envFor(w)
-	if err != nil {
-		return nil, "", err
-	}
-	inv := tofu.Invocation{Dir: dir, Env: env, Log: log}
 	if _, err := r.ensureInit(ctx, dir, filepath.Join(r.Root, w.LockFile()), config, inv); err != nil {
 		return nil, "", fmt.Errorf("workspace %s: init failed: %v", name, err)
 	}
@@ -59,7 +50,7 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 		defer lease.Release()
 		inherit = lease.Files
 	}
-	_, dir, err := r.Prepare(ctx, name, stderr)
+	_, dir, err := r.InitWorkDir(ctx, name, stderr)
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,9 @@ type Options struct {
 	FailFast bool
 	// Reverse runs dependents before their dependencies (destroy).
 	Reverse bool
+	// Prepare, when set, gets a workspace ready ahead of its turn (see
+	// prepare.go) in a slot no ready workspace needs.
+	Prepare Prep
 }
 
 // Run runs job for every selected workspace and returns one result per
@@ -79,10 +82,14 @@ type schedule struct {
 	results     []report.Result
 	parallelism int
 	failFast    bool
+
+	prepare  Prep
+	prep     []prepState
+	awaiting []bool // ready, but its preparation still runs
 }
 
 func newSchedule(g *graph.Graph, selected []string, opts Options) *schedule {
-	s := &schedule{parallelism: opts.Parallelism, failFast: opts.FailFast}
+	s := &schedule{parallelism: opts.Parallelism, failFast: opts.FailFast, prepare: opts.Prepare}
 	if s.parallelism <= 0 {
 		s.parallelism = DefaultParallelism
 	}
@@ -108,6 +115,7 @@ func newSchedule(g *graph.Graph, selected []string, opts Options) *schedule {
 	s.prereqs, s.followers = make([][]int, n), make([][]int, n)
 	s.waitingOn, s.state = make([]int, n), make([]state, n)
 	s.started, s.results = make([]time.Time, n), make([]report.Result, n)
+	s.prep, s.awaiting = make([]prepState, n), make([]bool, n)
 	for i, name := range s.order {
 		for _, p := range prereqsOf(name) {
 			if j, ok := pos[p]; ok {
@@ -124,9 +132,12 @@ func newSchedule(g *graph.Graph, selected []string, opts Options) *schedule {
 	return s
 }
 
+// finished says a job ended, or a preparation (see prepare.go).
 type finished struct {
-	index  int
-	result report.Result
+	index    int
+	result   report.Result
+	prepared bool // a preparation ended, not the job
+	ahead    bool // ... one ahead of the workspace's turn, in a slot of its own
 }
 
 func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
@@ -151,7 +162,19 @@ func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
 			if s.state[i] != pending { // cannot happen: a ready workspace's prerequisites all succeeded
 				continue
 			}
+			if s.prep[i] == preparing {
+				s.awaiting[i] = true // its preparation's slot goes to the job
+				continue
+			}
 			s.start(ctx, i, job, sink, done)
+			active++
+		}
+		for stopReason == "" && s.prepare != nil && active < s.parallelism {
+			i := s.nextToPrepare()
+			if i < 0 {
+				break
+			}
+			s.startPreparing(ctx, i, done)
 			active++
 		}
 		if active == 0 {
@@ -159,6 +182,19 @@ func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
 		}
 		select {
 		case f := <-done:
+			if f.prepared {
+				s.prep[f.index] = prepared
+				if !f.ahead { // the job goes on in its slot
+					continue
+				}
+				if s.awaiting[f.index] && stopReason == "" && ctx.Err() == nil {
+					s.awaiting[f.index] = false
+					s.start(ctx, f.index, job, sink, done)
+				} else {
+					active--
+				}
+				continue
+			}
 			active--
 			s.finish(f, sink, ready, ctx.Err() != nil)
 			if s.failFast && s.results[f.index].Status == report.StatusFailed && stopReason == "" {
@@ -185,8 +221,16 @@ func (s *schedule) start(ctx context.Context, i int, job Job, sink report.Sink, 
 	s.state[i] = running
 	s.started[i] = time.Now()
 	sink.Event(report.Event{Workspace: name, Time: s.started[i], Phase: report.PhaseStart})
+	prepare := s.prepare != nil && s.prep[i] == unprepared
+	if prepare {
+		s.prep[i] = preparing
+	}
 	go func() {
-		done <- finished{i, runJob(ctx, job, name)}
+		if prepare {
+			s.runPrepare(ctx, name, false)
+			done <- finished{index: i, prepared: true}
+		}
+		done <- finished{index: i, result: runJob(ctx, job, name)}
 	}()
 }
 

@@ -53,6 +53,7 @@ type Session struct {
 	branch string
 	local  *LocalLock
 	remote *RemoteLock
+	ended  bool // Finish was called: what its run did is committed or left to recovery
 }
 
 // Begin locks the workspace and checks its state before tofu runs. In order:
@@ -144,6 +145,7 @@ func FinishAll(ctx context.Context, items []Finishing) (commit string, errs []er
 	var committing []int
 	for i := range items {
 		s := items[i].Session
+		s.ended = true
 		if s.opts.ReadOnly {
 			continue
 		}
@@ -212,6 +214,19 @@ func (s *Session) LockFiles() []*os.File {
 		return []*os.File{f}
 	}
 	return nil
+}
+
+// Abandon ends a session whose run never got to change state (tofu init or
+// plan failed, nothing to do, a preparation whose turn never came): the run
+// marker goes, so the next run has nothing to recover, then the locks. After
+// Finish it is Close.
+func (s *Session) Abandon(ctx context.Context) error {
+	if s != nil && !s.ended && !s.opts.ReadOnly {
+		if err := removeMarker(s.Paths); err != nil {
+			return errors.Join(err, s.Close(ctx))
+		}
+	}
+	return s.Close(ctx)
 }
 
 // Close releases the locks. It is safe to call more than once.

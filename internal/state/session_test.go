@@ -231,3 +231,41 @@ func TestEmptyStateOfAKilledFirstApplyIsSetAside(t *testing.T) {
 		t.Fatal("empty state file still in place")
 	}
 }
+
+// A session whose run never changed state (init failed, a preparation whose
+// turn never came) leaves nothing for the next run to recover; after Finish,
+// Abandon only releases the lock.
+func TestAbandonRemovesTheRunMarker(t *testing.T) {
+	root := newClan(t)
+	ctx := context.Background()
+	p := machinePaths(t, root, "web-server")
+	var warned warnings
+	s, err := Begin(ctx, p, "apply", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Abandon(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p.markerPath()); !os.IsNotExist(err) {
+		t.Fatal("run marker left by an abandoned session")
+	}
+	s, err = Begin(ctx, p, "apply", Options{Warn: warned.add})
+	if err != nil {
+		t.Fatalf("the lock was not released: %v", err)
+	}
+	if len(warned.lines) != 0 {
+		t.Errorf("the next run recovered something: %v", warned.lines)
+	}
+	writeFile(t, p.Abs(p.State), stateJSON(1, "L"))
+	if _, err := s.Finish(ctx, Summary{}); err != nil {
+		t.Fatal(err)
+	}
+	writeMarker(p, marker{Op: "apply"}) // as a commit that failed leaves it
+	if err := s.Abandon(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p.markerPath()); err != nil {
+		t.Error("Abandon after Finish removed the run marker")
+	}
+}

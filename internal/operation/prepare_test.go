@@ -1,0 +1,67 @@
+package operation
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/testenv"
+)
+
+// A workspace prepared ahead of its turn shows nothing until its turn, and
+// its Run plans and applies on the preparation's init, without another.
+func TestPreparedAheadRunsWithoutAnotherInit(t *testing.T) {
+	tc := testenv.Tools(t)
+	tc.Setenv(t)
+	root := t.TempDir()
+	writeClan(t, root, map[string]string{
+		"machines/m1/infrastructure.nix": `{ resource.terraform_data.m.input = "m1"; }`,
+	})
+	r, sink := newTestRunner(t, root, tc.Tofu)
+	ctx := context.Background()
+	r.Prepare(ctx, Apply, "m1", true)
+	if len(sink.events) != 0 {
+		t.Errorf("events ahead of the turn: %+v", sink.events)
+	}
+	res := r.Run(ctx, Apply, "m1")
+	if res.Status != report.StatusOK {
+		t.Fatalf("m1: %s %s", res.Status, res.Error)
+	}
+	log, err := os.ReadFile(res.LogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(log), "Initializing the backend"); n != 1 {
+		t.Errorf("%d inits in the log, want the preparation's only:\n%s", n, log)
+	}
+	r.ReleasePrepared() // nothing left to release
+}
+
+// A preparation whose workspace never runs is released by ReleasePrepared;
+// under --changed nothing is prepared, since an unchanged workspace must not
+// start tofu at all.
+func TestPreparationsNotTakenAreReleased(t *testing.T) {
+	tc := testenv.Tools(t)
+	tc.Setenv(t)
+	root := t.TempDir()
+	writeClan(t, root, map[string]string{
+		"machines/m1/infrastructure.nix": `{ resource.terraform_data.m.input = "m1"; }`,
+	})
+	r, _ := newTestRunner(t, root, tc.Tofu)
+	ctx := context.Background()
+	r.Prepare(ctx, Apply, "m1", true)
+	if len(r.prepared) != 1 {
+		t.Fatalf("%d preparations held, want 1", len(r.prepared))
+	}
+	r.ReleasePrepared()
+	if len(r.prepared) != 0 {
+		t.Errorf("%d preparations still held", len(r.prepared))
+	}
+	r.OnlyChanged = true
+	r.Prepare(ctx, Apply, "m1", true)
+	if len(r.prepared) != 0 {
+		t.Error("prepared under --changed")
+	}
+}
