@@ -20,26 +20,29 @@ func WriteCache(path string, data []byte, perm os.FileMode) error {
 	return write(path, data, perm, false)
 }
 
-func write(path string, data []byte, perm os.FileMode, sync bool) error {
+func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
 		return err
 	}
 	if sync {
 		if err := tmp.Sync(); err != nil {
-			tmp.Close()
 			return err
 		}
 	}
 	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), perm); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)

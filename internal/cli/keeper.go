@@ -44,6 +44,7 @@ type sessionKeeper struct {
 	snapPaths []state.Paths // the run's git-state workspaces (see snapshotLater)
 	snapOnce  sync.Once
 	snap      *state.StatusSnapshot
+	early     func() *state.StatusSnapshot // taken while Nix evaluated; nil if not
 }
 
 // commitInterval is the least time between two background state commits;
@@ -85,6 +86,9 @@ func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKee
 
 // Wait waits for the background commits and returns those that failed, by workspace.
 func (k *sessionKeeper) Wait() map[string]error {
+	if k.early != nil {
+		k.early() // no git process outlives the run, even when nothing began
+	}
 	k.committer.Close()
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -107,11 +111,46 @@ func (k *sessionKeeper) snapshotLater(set *workspace.Set, selected []string) {
 }
 
 func (k *sessionKeeper) takeSnapshot(ctx context.Context) {
+	if k.early != nil {
+		k.snap = k.early()
+		return
+	}
 	if len(k.snapPaths) < 2 || !gitcli.IsRepo(ctx, k.root) {
 		return
 	}
 	// On an error each workspace asks git itself, and meets it there.
 	k.snap, _ = state.TakeSnapshot(ctx, gitcli.Repo{Dir: k.root}, k.snapPaths)
+}
+
+// takeSnapshotEarly starts, while Nix evaluates, what the run needs of git
+// before its first workspace begins: whether the clan is a git repository,
+// and a StatusSnapshot of the state of every workspace the clan's files can
+// have (a superset of those evaluation will find). The function it returns
+// waits for the snapshot (nil when not a repository or on an error: each
+// workspace then asks git itself).
+func takeSnapshotEarly(ctx context.Context, layout *clan.Layout) func() *state.StatusSnapshot {
+	var snap *state.StatusSnapshot
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if !gitcli.IsRepo(ctx, layout.Root) {
+			return
+		}
+		var ps []state.Paths
+		if p, err := state.PathsFor(layout.Root, state.KindShared, "shared"); err == nil {
+			ps = append(ps, p)
+		}
+		for name := range layout.Machines {
+			if p, err := state.PathsFor(layout.Root, state.KindMachine, name); err == nil {
+				ps = append(ps, p)
+			}
+		}
+		snap, _ = state.TakeSnapshot(ctx, gitcli.Repo{Dir: layout.Root}, ps)
+	}()
+	return func() *state.StatusSnapshot {
+		<-done
+		return snap
+	}
 }
 
 // committed is told by the committer that a session's commit is made or failed.

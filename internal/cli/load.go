@@ -38,14 +38,24 @@ func clanRoot(g *GlobalOptions) (string, error) {
 }
 
 func loadClan(ctx context.Context, g *GlobalOptions, eo EvalOptions) (*loadedClan, error) {
+	layout, err := discoverClan(g)
+	if err != nil {
+		return nil, err
+	}
+	return evaluateClan(ctx, g, eo, layout)
+}
+
+// discoverClan finds the clan's root and the files that make it up.
+func discoverClan(g *GlobalOptions) (*clan.Layout, error) {
 	root, err := clanRoot(g)
 	if err != nil {
 		return nil, err
 	}
-	layout, err := clan.Discover(root)
-	if err != nil {
-		return nil, err
-	}
+	return clan.Discover(root)
+}
+
+// evaluateClan evaluates a discovered clan into its workspaces and graph.
+func evaluateClan(ctx context.Context, g *GlobalOptions, eo EvalOptions, layout *clan.Layout) (*loadedClan, error) {
 	ev := &nixeval.Evaluator{ShowTrace: eo.ShowTrace, WithNulls: eo.WithNulls, Flake: g.Flake}
 	res, err := ev.Evaluate(ctx, layout)
 	if err != nil {

@@ -81,18 +81,29 @@ func selection(lc *loadedClan, names []string, rf *RunFlags, withDeps bool) ([]s
 // prepareRun evaluates the clan, resolves the selection (with dependencies
 // when withDeps) and sets up the runner: what plan, apply, drift and destroy
 // share before they run.
-func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []string, rf *RunFlags, withDeps bool) (*loadedClan, *operation.Runner, []string, error) {
-	lc, err := loadClan(ctx, g, eo)
+func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []string, rf *RunFlags, withDeps bool) (lc *loadedClan, runner *operation.Runner, selected []string, err error) {
+	layout, err := discoverClan(g)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	selected, err := selection(lc, names, rf, withDeps)
-	if err != nil {
+	// Git is asked what the run needs of it while Nix evaluates.
+	snap := takeSnapshotEarly(ctx, layout)
+	defer func() {
+		if err != nil {
+			snap() // no git process outlives a run that stops here
+		}
+	}()
+	if lc, err = evaluateClan(ctx, g, eo, layout); err != nil {
 		return nil, nil, nil, err
 	}
-	runner, err := newRunner(ctx, g, lc)
-	if err != nil {
+	if selected, err = selection(lc, names, rf, withDeps); err != nil {
 		return nil, nil, nil, err
+	}
+	if runner, err = newRunner(ctx, g, lc); err != nil {
+		return nil, nil, nil, err
+	}
+	if k, ok := runner.Keeper.(*sessionKeeper); ok {
+		k.early = snap
 	}
 	return lc, runner, selected, nil
 }

@@ -85,10 +85,7 @@ func (r Repo) commitPaths(ctx context.Context, paths []string, message func(chan
 		id, changed, err = r.commitOnce(ctx, message, paths)
 		return err
 	})
-	if err != nil || !changed {
-		return id, changed, err
-	}
-	return id, true, r.syncIndex(ctx, paths)
+	return id, changed, err
 }
 
 // SyncIndex makes the user's index agree with HEAD for paths. CommitPaths
@@ -103,8 +100,13 @@ func (r Repo) SyncIndex(ctx context.Context, paths []string) error {
 }
 
 func (r Repo) syncIndex(ctx context.Context, paths []string) error {
+	return r.syncIndexTo(ctx, "HEAD", paths)
+}
+
+// syncIndexTo makes the user's index agree with treeish for paths.
+func (r Repo) syncIndexTo(ctx context.Context, treeish string, paths []string) error {
 	return retryLocked(ctx, func() error {
-		_, err := r.Run(ctx, append([]string{"reset", "--quiet", "HEAD", "--"}, paths...)...)
+		_, err := r.Run(ctx, append([]string{"reset", "--quiet", treeish, "--"}, paths...)...)
 		return err
 	})
 }
@@ -175,21 +177,37 @@ func (r Repo) commitOnce(ctx context.Context, describe func(changed []string) st
 	if hasParent {
 		parents = []string{parent}
 	}
-	message := describe(reported(report.String(), paths))
-	commit, err := r.CommitTree(ctx, tree, message, parents...)
-	if err != nil {
-		return "", false, err
+	// The user's index takes the new tree's entries for paths while the
+	// commit is made (so the commit is not followed by one more git process
+	// in a row); if the commit fails, the next attempt or recovery does it again.
+	synced := make(chan error, 1)
+	go func() { synced <- r.syncIndexTo(ctx, tree, paths) }()
+	commit, err := r.commitTreeAndMoveHead(ctx, tree, describe(reported(report.String(), paths)), parent, parents)
+	if syncErr := <-synced; err == nil {
+		err = syncErr
 	}
-	// An empty old value means "HEAD's branch must not exist yet".
-	if _, err := r.Run(ctx, "update-ref", "-m", "clan-terranix: "+firstLine(message), "HEAD", commit, parent); err != nil {
-		var gitErr *Error
-		if errors.As(err, &gitErr) && strings.Contains(gitErr.Stderr, "but expected") {
-			return "", false, errCASLost
-		}
+	if err != nil {
 		return "", false, err
 	}
 	ok, scratch.head, scratch.tree = true, commit, tree
 	return commit, true, nil
+}
+
+// commitTreeAndMoveHead commits tree and moves HEAD from parent ("" for a
+// branch that does not exist yet) to it, if HEAD is still parent.
+func (r Repo) commitTreeAndMoveHead(ctx context.Context, tree, message, parent string, parents []string) (string, error) {
+	commit, err := r.CommitTree(ctx, tree, message, parents...)
+	if err != nil {
+		return "", err
+	}
+	if _, err := r.Run(ctx, "update-ref", "-m", "clan-terranix: "+firstLine(message), "HEAD", commit, parent); err != nil {
+		var gitErr *Error
+		if errors.As(err, &gitErr) && strings.Contains(gitErr.Stderr, "but expected") {
+			return "", errCASLost
+		}
+		return "", err
+	}
+	return commit, nil
 }
 
 // PrepareCommit readies the scratch index of the next CommitPaths: it reads

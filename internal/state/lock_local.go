@@ -227,12 +227,15 @@ func readHolder(path string) (*Holder, error) {
 	return &h, nil
 }
 
+// writeHolder records who holds the lock, for whoever finds it held. Not
+// synced: the lock itself is the flock, which a crash of the machine
+// releases anyway.
 func writeHolder(path string, h Holder) error {
 	data, err := json.MarshalIndent(h, "", "  ")
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(path, append(data, '\n'), 0o644)
+	return atomicfile.WriteCache(path, append(data, '\n'), 0o644)
 }
 
 // File is the open lock file, for child processes to inherit (exec
