@@ -19,7 +19,12 @@ import (
 // terranix service instance's settings and a machine turned off.
 func TestEvaluatePlanClan(t *testing.T) {
 	requireNix(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // the layout goes to Nix on stdin: a killed run leaves no file
 	res := evaluateDir(t, "testdata/clans/plan")
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("evaluation left %d files in TMPDIR", len(left))
+	}
 	got, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		t.Fatal(err)

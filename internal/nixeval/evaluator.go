@@ -52,20 +52,9 @@ func (e *Evaluator) Evaluate(ctx context.Context, l *clan.Layout) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp("", "clan-terranix-layout-*.json")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(layout); err != nil {
-		tmp.Close()
-		return nil, err
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, err
-	}
+	// The layout goes in on stdin: no temp file to leave behind when killed.
 	var res Result
-	if err := e.run(ctx, l.Root, "eval.nix", &res, "--argstr", "layoutFile", tmp.Name()); err != nil {
+	if err := e.run(ctx, l.Root, "eval.nix", &res, layout, "--argstr", "layoutFile", "/dev/stdin"); err != nil {
 		return nil, err
 	}
 	return tidy(&res, l.Root), nil
@@ -120,7 +109,7 @@ func (e *Evaluator) RenderFile(ctx context.Context, file string) (*Rendered, err
 	}
 	// Messages name files relative to the working directory, as the user gave them.
 	cwd, _ := os.Getwd()
-	if err := e.run(ctx, cwd, "render.nix", &out, "--argstr", "file", abs); err != nil {
+	if err := e.run(ctx, cwd, "render.nix", &out, nil, "--argstr", "file", abs); err != nil {
 		return nil, err
 	}
 	for i, w := range out.Warnings {
@@ -129,9 +118,10 @@ func (e *Evaluator) RenderFile(ctx context.Context, file string) (*Rendered, err
 	return &Rendered{JSON: []byte(out.JSON), Warnings: out.Warnings}, nil
 }
 
-// run evaluates lib/<entry> with --strict --json and decodes its output.
-// Nix may print partial JSON before it fails: stdout is decoded only on success.
-func (e *Evaluator) run(ctx context.Context, root, entry string, out any, args ...string) error {
+// run evaluates lib/<entry> with --strict --json and decodes its output;
+// stdin is given to Nix. Nix may print partial JSON before it fails: stdout
+// is decoded only on success.
+func (e *Evaluator) run(ctx context.Context, root, entry string, out any, stdin []byte, args ...string) error {
 	bin, err := e.nixInstantiate()
 	if err != nil {
 		return err
@@ -143,6 +133,9 @@ func (e *Evaluator) run(ctx context.Context, root, entry string, out any, args .
 	argv := append([]string{"--eval", "--strict", "--json", "--show-trace",
 		filepath.Join(dir, entry), "--arg", "withNulls", strconv.FormatBool(e.WithNulls)}, args...)
 	cmd := exec.CommandContext(ctx, bin, argv...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
