@@ -13,13 +13,7 @@ import (
 // A workspace prepared ahead of its turn shows nothing until its turn, and
 // its Run plans and applies on the preparation's init, without another.
 func TestPreparedAheadRunsWithoutAnotherInit(t *testing.T) {
-	tc := testenv.Tools(t)
-	tc.Setenv(t)
-	root := t.TempDir()
-	writeClan(t, root, map[string]string{
-		"machines/m1/infrastructure.nix": `{ resource.terraform_data.m.input = "m1"; }`,
-	})
-	r, sink := newTestRunner(t, root, tc.Tofu)
+	r, sink := oneMachineRunner(t)
 	ctx := context.Background()
 	r.Prepare(ctx, Apply, "m1", true)
 	if len(sink.events) != 0 {
@@ -43,13 +37,7 @@ func TestPreparedAheadRunsWithoutAnotherInit(t *testing.T) {
 // under --changed nothing is prepared, since an unchanged workspace must not
 // start tofu at all.
 func TestPreparationsNotTakenAreReleased(t *testing.T) {
-	tc := testenv.Tools(t)
-	tc.Setenv(t)
-	root := t.TempDir()
-	writeClan(t, root, map[string]string{
-		"machines/m1/infrastructure.nix": `{ resource.terraform_data.m.input = "m1"; }`,
-	})
-	r, _ := newTestRunner(t, root, tc.Tofu)
+	r, _ := oneMachineRunner(t)
 	ctx := context.Background()
 	r.Prepare(ctx, Apply, "m1", true)
 	if len(r.prepared) != 1 {
@@ -64,4 +52,16 @@ func TestPreparationsNotTakenAreReleased(t *testing.T) {
 	if len(r.prepared) != 0 {
 		t.Error("prepared under --changed")
 	}
+}
+
+// oneMachineRunner is a runner, with real tofu, of a clan of one machine m1.
+func oneMachineRunner(t *testing.T) (*Runner, *recordingSink) {
+	t.Helper()
+	tc := testenv.Tools(t)
+	tc.Setenv(t)
+	root := t.TempDir()
+	writeClan(t, root, map[string]string{
+		"machines/m1/infrastructure.nix": `{ resource.terraform_data.m.input = "m1"; }`,
+	})
+	return newTestRunner(t, root, tc.Tofu)
 }

@@ -207,22 +207,16 @@ func TestParallelismIsABound(t *testing.T) {
 	}
 	g, _ := graph.New(deps)
 	for _, tt := range []struct{ parallelism, want int }{{3, 3}, {0, DefaultParallelism}, {1, 1}} {
-		var now, peak atomic.Int32
+		var slots busy
 		job := func(ctx context.Context, ws string) report.Result {
-			n := now.Add(1)
-			for {
-				p := peak.Load()
-				if n <= p || peak.CompareAndSwap(p, n) {
-					break
-				}
-			}
+			slots.enter()
+			defer slots.leave()
 			time.Sleep(10 * time.Millisecond)
-			now.Add(-1)
 			return report.Result{Status: report.StatusOK}
 		}
 		Run(context.Background(), g, g.Nodes(), Options{Parallelism: tt.parallelism}, job, nil)
-		if int(peak.Load()) != tt.want {
-			t.Errorf("parallelism %d: peak %d jobs at once, want %d", tt.parallelism, peak.Load(), tt.want)
+		if int(slots.peak.Load()) != tt.want {
+			t.Errorf("parallelism %d: peak %d jobs at once, want %d", tt.parallelism, slots.peak.Load(), tt.want)
 		}
 	}
 }
