@@ -22,6 +22,7 @@ type preparation struct {
 	inv     tofu.Invocation
 	err     error // a step before init failed
 	initErr error // tofu init failed
+	ahead   bool  // made ahead of the workspace's turn
 }
 
 // Prepare does what an operation of kind on the workspace does before tofu
@@ -36,6 +37,7 @@ func (r *Runner) Prepare(ctx context.Context, kind Kind, name string, ahead bool
 		return
 	}
 	p := r.prepare(ctx, kind, w, !ahead)
+	p.ahead = ahead
 	r.preparedMu.Lock()
 	defer r.preparedMu.Unlock()
 	if r.prepared == nil {
@@ -55,11 +57,19 @@ func (r *Runner) ReleasePrepared() {
 	}
 }
 
+// takePrepared hands the workspace's preparation over to its Run. One made
+// ahead that failed is dropped, to be made again in the workspace's turn:
+// what failed then (a lock another operator held, a registry that timed
+// out) may be over now, as it would have been without preparing ahead.
 func (r *Runner) takePrepared(name string) *preparation {
 	r.preparedMu.Lock()
-	defer r.preparedMu.Unlock()
 	p := r.prepared[name]
 	delete(r.prepared, name)
+	r.preparedMu.Unlock()
+	if p != nil && p.ahead && (p.err != nil || p.initErr != nil) {
+		p.close()
+		return nil
+	}
 	return p
 }
 

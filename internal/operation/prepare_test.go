@@ -2,12 +2,14 @@ package operation
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/testenv"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
 // A workspace prepared ahead of its turn shows nothing until its turn, and
@@ -64,4 +66,38 @@ func oneMachineRunner(t *testing.T) (*Runner, *recordingSink) {
 		"machines/m1/infrastructure.nix": `{ resource.terraform_data.m.input = "m1"; }`,
 	})
 	return newTestRunner(t, root, tc.Tofu)
+}
+
+// lockedOnce is a StateKeeper whose first Acquire finds the lock held.
+type lockedOnce struct{ acquired int }
+
+func (k *lockedOnce) Acquire(ctx context.Context, w *workspace.Workspace, command string) (Lease, error) {
+	k.acquired++
+	if k.acquired == 1 {
+		return Lease{}, errors.New("workspace m1 is locked by alice")
+	}
+	return Lease{Release: func() {}}, nil
+}
+
+func (k *lockedOnce) Record(context.Context, *workspace.Workspace, string, report.Result, []string) error {
+	return nil
+}
+
+// A preparation made ahead that failed (another operator held the lock) is
+// made again in the workspace's turn, as if there had been none; one made in
+// the turn itself is the turn's outcome.
+func TestFailedPreparationAheadIsMadeAgainInTheTurn(t *testing.T) {
+	r, _ := oneMachineRunner(t)
+	ctx := context.Background()
+	keeper := &lockedOnce{}
+	r.Keeper = keeper
+	r.Prepare(ctx, Apply, "m1", true)
+	if res := r.Run(ctx, Apply, "m1"); res.Status != report.StatusOK || keeper.acquired != 2 {
+		t.Errorf("m1: %s %s after %d lock attempts, want ok after 2", res.Status, res.Error, keeper.acquired)
+	}
+	keeper.acquired = 0
+	r.Prepare(ctx, Apply, "m1", false)
+	if res := r.Run(ctx, Apply, "m1"); res.Status != report.StatusFailed || keeper.acquired != 1 {
+		t.Errorf("m1: %s after %d lock attempts, want failed after 1", res.Status, keeper.acquired)
+	}
 }
