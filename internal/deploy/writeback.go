@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 )
@@ -29,8 +30,16 @@ func OutputsPath(machine string) string {
 
 // SetTargetHost sets machines.<machine>.deploy.targetHost in the inventory.json
 // at path (created when absent), keeping every other key, their order and the
-// file's indentation. It reports whether the file changed.
-func SetTargetHost(path, machine, targetHost string) (bool, error) {
+// file's indentation. It reports whether the file changed. Several runs of
+// clan-terranix on one clan (two operators, two terminals) each read, change
+// and write the file: an exclusive flock on .clan-terranix/inventory.lock
+// beside it keeps one from writing over the address another just set.
+func SetTargetHost(path, machine, targetHost string) (changed bool, err error) {
+	unlock, err := lockFile(filepath.Join(filepath.Dir(path), ".clan-terranix", "inventory.lock"))
+	if err != nil {
+		return false, fmt.Errorf("%s: %v", path, err)
+	}
+	defer unlock()
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return false, err
@@ -141,6 +150,23 @@ func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// lockFile waits for an exclusive flock(2) on path (created when absent)
+// and returns its release.
+func lockFile(path string) (func(), error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("flock %s: %v", path, err)
+	}
+	return func() { f.Close() }, nil
 }
 
 // writeFileAtomic writes through atomicfile (temp file and rename, so a crash

@@ -1,9 +1,12 @@
 package deploy
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -160,5 +163,44 @@ func TestWriteBackLeavesInventoryWhenNixSetsTargetHost(t *testing.T) {
 	}
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "Nix sets its targetHost") {
 		t.Errorf("notes: %v", res.Notes)
+	}
+}
+
+// Writers that do not share a mutex (two clan-terranix processes on one
+// clan) each read, change and write inventory.json: none may write over an
+// address another one set.
+func TestSetTargetHostConcurrentWritersLoseNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "inventory.json")
+	if err := os.WriteFile(path, []byte("{ \"machines\": {} }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const n = 24
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			m := fmt.Sprintf("m%02d", i)
+			if _, err := SetTargetHost(path, m, "root@"+m); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	var inv struct {
+		Machines map[string]struct {
+			Deploy struct{ TargetHost string } `json:"deploy"`
+		} `json:"machines"`
+	}
+	data, _ := os.ReadFile(path)
+	if err := json.Unmarshal(data, &inv); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		m := fmt.Sprintf("m%02d", i)
+		if got := inv.Machines[m].Deploy.TargetHost; got != "root@"+m {
+			t.Errorf("%s: targetHost %q, want root@%s (lost to another writer)", m, got, m)
+		}
 	}
 }
