@@ -172,6 +172,20 @@ func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]
 	return res.Paths, nil
 }
 
+// afterDestroy undoes a machine's write-back once its infrastructure is gone.
+func (wb *writeBack) afterDestroy(ctx context.Context, w *workspace.Workspace) ([]string, error) {
+	if w.Kind != workspace.KindMachine {
+		return nil, nil
+	}
+	s, err := deploy.ParseSettings(w.Name, w.Settings)
+	if err != nil {
+		return nil, err
+	}
+	wb.inventoryMu.Lock()
+	defer wb.inventoryMu.Unlock()
+	return deploy.ForgetMachine(wb.lc.Root, w.Name, s)
+}
+
 // commitPaths commits exactly paths when the clan is a git repository.
 func commitPaths(ctx context.Context, root, message string, paths []string) error {
 	if len(paths) == 0 || !gitcli.IsRepo(ctx, root) {

@@ -137,7 +137,7 @@ func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operatio
 	}
 	newRunSecrets(lc, engine.Name).install(ctx, runner)
 	wb := &writeBack{g: g, lc: lc, runner: runner}
-	runner.AfterApply = wb.afterApply
+	runner.AfterApply, runner.AfterDestroy = wb.afterApply, wb.afterDestroy
 	return runner, nil
 }
 

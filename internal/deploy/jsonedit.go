@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -78,6 +79,25 @@ func (o *jsonObject) set(key string, value any) {
 		o.keys = append(o.keys, key)
 	}
 	o.values[key] = value
+}
+
+// remove deletes key, keeping the order of the others.
+func (o *jsonObject) remove(key string) {
+	if _, ok := o.values[key]; !ok {
+		return
+	}
+	delete(o.values, key)
+	o.keys = slices.DeleteFunc(o.keys, func(k string) bool { return k == key })
+}
+
+// existing returns the object under key, or nil when there is none (also
+// when o is nil, so that lookups chain).
+func (o *jsonObject) existing(key string) *jsonObject {
+	if o == nil {
+		return nil
+	}
+	child, _ := o.values[key].(*jsonObject)
+	return child
 }
 
 // object returns the object under key, creating it when absent. path is the

@@ -30,11 +30,64 @@ func OutputsPath(machine string) string {
 
 // SetTargetHost sets machines.<machine>.deploy.targetHost in the inventory.json
 // at path (created when absent), keeping every other key, their order and the
-// file's indentation. It reports whether the file changed. Several runs of
-// clan-terranix on one clan (two operators, two terminals) each read, change
-// and write the file: an exclusive flock on .clan-terranix/inventory.lock
-// beside it keeps one from writing over the address another just set.
-func SetTargetHost(path, machine, targetHost string) (changed bool, err error) {
+// file's indentation. It reports whether the file changed.
+func SetTargetHost(path, machine, targetHost string) (bool, error) {
+	value, _ := marshalNoEscape(targetHost)
+	return editInventory(path, func(root *jsonObject) (bool, error) {
+		machines, err := root.object("", "machines")
+		if err != nil {
+			return false, err
+		}
+		m, err := machines.object("machines", machine)
+		if err != nil {
+			return false, err
+		}
+		deploy, err := m.object("machines."+machine, "deploy")
+		if err != nil {
+			return false, err
+		}
+		if old, ok := deploy.values["targetHost"].(json.RawMessage); ok && bytes.Equal(bytes.TrimSpace(old), value) {
+			return false, nil
+		}
+		deploy.set("targetHost", json.RawMessage(value))
+		return true, nil
+	})
+}
+
+// ClearTargetHost removes machines.<machine>.deploy.targetHost from the
+// inventory.json at path if it is still targetHost (one set since, by hand or
+// by another run, stays), and the deploy object with it when nothing else is
+// left in it. It reports whether the file changed.
+func ClearTargetHost(path, machine, targetHost string) (bool, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return false, nil
+	}
+	value, _ := marshalNoEscape(targetHost)
+	return editInventory(path, func(root *jsonObject) (bool, error) {
+		m := root.existing("machines").existing(machine)
+		deploy := m.existing("deploy")
+		if deploy == nil {
+			return false, nil
+		}
+		old, ok := deploy.values["targetHost"].(json.RawMessage)
+		if !ok || !bytes.Equal(bytes.TrimSpace(old), value) {
+			return false, nil
+		}
+		deploy.remove("targetHost")
+		if len(deploy.keys) == 0 {
+			m.remove("deploy")
+		}
+		return true, nil
+	})
+}
+
+// editInventory reads the inventory.json at path (an empty object when
+// absent), lets edit change it, and writes it back in the file's own style
+// if edit reports a change. Several runs of clan-terranix on one clan (two
+// operators, two terminals) each read, change and write the file: an
+// exclusive flock on .clan-terranix/inventory.lock beside it keeps one from
+// writing over what another just wrote.
+func editInventory(path string, edit func(root *jsonObject) (bool, error)) (bool, error) {
 	unlock, err := lockFile(filepath.Join(filepath.Dir(path), ".clan-terranix", "inventory.lock"))
 	if err != nil {
 		return false, fmt.Errorf("%s: %v", path, err)
@@ -50,22 +103,12 @@ func SetTargetHost(path, machine, targetHost string) (changed bool, err error) {
 			return false, fmt.Errorf("%s: %v", path, err)
 		}
 	}
-	machines, err := root.object("", "machines")
-	if err == nil {
-		var m *jsonObject
-		if m, err = machines.object("machines", machine); err == nil {
-			var deploy *jsonObject
-			if deploy, err = m.object("machines."+machine, "deploy"); err == nil {
-				value, _ := marshalNoEscape(targetHost)
-				if old, ok := deploy.values["targetHost"].(json.RawMessage); ok && bytes.Equal(bytes.TrimSpace(old), value) {
-					return false, nil
-				}
-				deploy.set("targetHost", json.RawMessage(value))
-			}
+	changed, err := edit(root)
+	if err != nil || !changed {
+		if err != nil {
+			err = fmt.Errorf("%s: %v", path, err)
 		}
-	}
-	if err != nil {
-		return false, fmt.Errorf("%s: %v", path, err)
+		return false, err
 	}
 	out, err := root.encode(detectStyle(data))
 	if err != nil {
@@ -150,6 +193,45 @@ func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// ForgetMachine undoes the write-back of a machine whose infrastructure was
+// destroyed: machines/<m>/terraform-outputs.json goes, so that NixOS is not
+// built against outputs of resources that are gone, and the targetHost in
+// inventory.json goes too when it is still the address those outputs gave
+// (one set since by hand stays). It returns the changed paths, relative to
+// root, sorted.
+func ForgetMachine(root, machine string, s Settings) ([]string, error) {
+	file := OutputsPath(machine)
+	data, err := os.ReadFile(filepath.Join(root, file))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var values map[string]any
+	if err := json.Unmarshal(data, &values); err != nil {
+		return nil, fmt.Errorf("%s: not the outputs clan-terranix writes: %v", file, err)
+	}
+	outputs := make(map[string]Output, len(values))
+	for name, v := range values {
+		outputs[name] = Output{Value: v}
+	}
+	var paths []string
+	if addr, err := TargetAddress(machine, outputs, s); err == nil {
+		changed, err := ClearTargetHost(filepath.Join(root, InventoryFile), machine, TargetHost(s.TargetUser, addr, s.SSHPort))
+		if err != nil {
+			return nil, err
+		}
+		if changed {
+			paths = append(paths, InventoryFile)
+		}
+	}
+	if err := os.Remove(filepath.Join(root, file)); err != nil {
+		return nil, err
+	}
+	return append(paths, file), nil
 }
 
 // lockFile waits for an exclusive flock(2) on path (created when absent)

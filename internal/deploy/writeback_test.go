@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -202,5 +203,68 @@ func TestSetTargetHostConcurrentWritersLoseNothing(t *testing.T) {
 		if got := inv.Machines[m].Deploy.TargetHost; got != "root@"+m {
 			t.Errorf("%s: targetHost %q, want root@%s (lost to another writer)", m, got, m)
 		}
+	}
+}
+
+// Destroy undoes the write-back: the outputs file goes, and the targetHost
+// they gave; the rest of inventory.json stays as the user wrote it. A
+// targetHost set since by hand stays.
+func TestForgetMachineUndoesTheWriteBack(t *testing.T) {
+	root := t.TempDir()
+	inventory := filepath.Join(root, "inventory.json")
+	os.WriteFile(inventory, []byte(userInventory), 0o644)
+	s, _ := ParseSettings("web-server", nil)
+	apply := func() {
+		t.Helper()
+		if _, err := WriteBack(WriteBackRequest{Root: root, Machine: "web-server", Settings: s,
+			Outputs: map[string]Output{"ipv4_address": {Value: "192.0.2.1"}, "id": {Value: "i-1"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply()
+	paths, err := ForgetMachine(root, "web-server", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"inventory.json", "machines/web-server/terraform-outputs.json"}; !slices.Equal(paths, want) {
+		t.Errorf("changed %v, want %v", paths, want)
+	}
+	if _, err := os.Stat(filepath.Join(root, OutputsPath("web-server"))); !os.IsNotExist(err) {
+		t.Error("terraform-outputs.json left behind")
+	}
+	got, _ := os.ReadFile(inventory)
+	want := strings.Replace(wantInventory, "\"forwardAgent\": true,\n\t\t\t\t\"targetHost\": \"root@192.0.2.1\"", "\"forwardAgent\": true", 1)
+	if string(got) != want {
+		t.Errorf("inventory.json:\n%s\nwant\n%s", got, want)
+	}
+
+	apply()
+	if _, err := SetTargetHost(inventory, "web-server", "admin@bastion"); err != nil {
+		t.Fatal(err)
+	}
+	if paths, err := ForgetMachine(root, "web-server", s); err != nil || !slices.Equal(paths, []string{"machines/web-server/terraform-outputs.json"}) {
+		t.Errorf("changed %v (%v), want the outputs file only", paths, err)
+	}
+	if got, _ := os.ReadFile(inventory); !strings.Contains(string(got), `"targetHost": "admin@bastion"`) {
+		t.Errorf("a targetHost set by hand was removed:\n%s", got)
+	}
+	if paths, err := ForgetMachine(root, "web-server", s); err != nil || paths != nil {
+		t.Errorf("nothing to forget: changed %v (%v)", paths, err)
+	}
+}
+
+// A deploy object that held only our targetHost goes with it.
+func TestClearTargetHostDropsTheEmptyDeployObject(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "inventory.json")
+	os.WriteFile(path, []byte("{\n  \"machines\": {\n    \"m\": {\n      \"tags\": []\n    }\n  }\n}\n"), 0o644)
+	before, _ := os.ReadFile(path)
+	if _, err := SetTargetHost(path, "m", "root@m"); err != nil {
+		t.Fatal(err)
+	}
+	if changed, err := ClearTargetHost(path, "m", "root@m"); err != nil || !changed {
+		t.Fatalf("changed=%v err=%v", changed, err)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Errorf("got\n%s\nwant\n%s", after, before)
 	}
 }

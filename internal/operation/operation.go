@@ -71,6 +71,9 @@ type Runner struct {
 	// machines' write-back of address and outputs); the files it returns are
 	// committed with the state.
 	AfterApply func(ctx context.Context, w *workspace.Workspace) ([]string, error)
+	// AfterDestroy runs after each successful destroy of a workspace (undoing
+	// the write-back); the files it changes are committed with the state.
+	AfterDestroy func(ctx context.Context, w *workspace.Workspace) ([]string, error)
 	// OnlyChanged skips, without starting tofu, workspaces whose config and
 	// upstream outputs are those of their last apply (changes.UpToDate).
 	OnlyChanged bool

@@ -37,16 +37,19 @@ func (r *Runner) stateExists(w *workspace.Workspace) bool {
 	return err == nil
 }
 
-// afterSuccess keeps the change record in step with the state and, after an
-// apply, runs AfterApply; it returns the files AfterApply wrote, to be
+// afterSuccess keeps the change record in step with the state and runs
+// AfterApply or AfterDestroy; it returns the files they changed, to be
 // committed with the state.
 func (r *Runner) afterSuccess(ctx context.Context, kind Kind, w *workspace.Workspace, config []byte) ([]string, error) {
 	if kind == Destroy {
 		err := os.Remove(filepath.Join(r.Root, changes.RecordPath(w)))
-		if errors.Is(err, os.ErrNotExist) {
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		if r.AfterDestroy == nil {
 			return nil, nil
 		}
-		return nil, err
+		return r.AfterDestroy(ctx, w)
 	}
 	if err := r.recordApplied(ctx, w, config); err != nil {
 		return nil, err
