@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -139,30 +138,25 @@ func machineOutputs(ctx context.Context, runner *operation.Runner, machine strin
 
 // writeBack records a machine workspace's address (inventory.json) and
 // outputs (machines/<m>/terraform-outputs.json) after each successful apply;
-// the operation commits them with the state. Workspaces run in parallel and
-// share inventory.json, hence the lock.
+// the operation commits them with the state, and undoes them after a
+// destroy. Workspaces run in parallel and share inventory.json: deploy
+// edits it under an flock.
 type writeBack struct {
 	g  *GlobalOptions
 	lc *loadedClan
 	// runner reads the outputs; set once the runner exists.
-	runner      *operation.Runner
-	inventoryMu sync.Mutex
+	runner *operation.Runner
 }
 
 func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]string, error) {
-	if w.Kind != workspace.KindMachine {
-		return nil, nil
-	}
-	s, err := deploy.ParseSettings(w.Name, w.Settings)
-	if err != nil {
+	s, ok, err := writeBackSettings(w)
+	if !ok || err != nil {
 		return nil, err
 	}
 	outputs, err := machineOutputs(ctx, wb.runner, w.Name)
 	if err != nil {
 		return nil, err
 	}
-	wb.inventoryMu.Lock()
-	defer wb.inventoryMu.Unlock()
 	res, err := deploy.WriteBack(deploy.WriteBackRequest{Root: wb.lc.Root, Machine: w.Name, Outputs: outputs, Settings: s,
 		NixSetsTargetHost: wb.lc.Eval.Machines[w.Name].TargetHostSetByNix})
 	if err != nil {
@@ -174,16 +168,21 @@ func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]
 
 // afterDestroy undoes a machine's write-back once its infrastructure is gone.
 func (wb *writeBack) afterDestroy(ctx context.Context, w *workspace.Workspace) ([]string, error) {
-	if w.Kind != workspace.KindMachine {
-		return nil, nil
-	}
-	s, err := deploy.ParseSettings(w.Name, w.Settings)
-	if err != nil {
+	s, ok, err := writeBackSettings(w)
+	if !ok || err != nil {
 		return nil, err
 	}
-	wb.inventoryMu.Lock()
-	defer wb.inventoryMu.Unlock()
 	return deploy.ForgetMachine(wb.lc.Root, w.Name, s)
+}
+
+// writeBackSettings are the deploy settings of a machine workspace; ok is
+// false for the others, which have no write-back.
+func writeBackSettings(w *workspace.Workspace) (s deploy.Settings, ok bool, err error) {
+	if w.Kind != workspace.KindMachine {
+		return s, false, nil
+	}
+	s, err = deploy.ParseSettings(w.Name, w.Settings)
+	return s, true, err
 }
 
 // commitPaths commits exactly paths when the clan is a git repository.
