@@ -41,10 +41,9 @@ type sessionKeeper struct {
 	handed    map[string]bool  // workspaces whose session the committer closes
 	failed    map[string]error // commits that failed in the background
 
-	snapPaths []state.Paths // the run's git-state workspaces (see snapshotLater)
-	snapOnce  sync.Once
-	snap      *state.StatusSnapshot
-	early     func() *state.StatusSnapshot // taken while Nix evaluated; nil if not
+	// snapshot waits for the run's one git status (see startSnapshot);
+	// nil: each workspace asks git itself.
+	snapshot func() *state.StatusSnapshot
 }
 
 // commitInterval is the least time between two background state commits;
@@ -86,8 +85,8 @@ func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKee
 
 // Wait waits for the background commits and returns those that failed, by workspace.
 func (k *sessionKeeper) Wait() map[string]error {
-	if k.early != nil {
-		k.early() // no git process outlives the run, even when nothing began
+	if k.snapshot != nil {
+		k.snapshot() // no git process outlives the run, even when nothing began
 	}
 	k.committer.Close()
 	k.mu.Lock()
@@ -95,40 +94,14 @@ func (k *sessionKeeper) Wait() map[string]error {
 	return k.failed
 }
 
-// snapshotLater has the first workspace of a run that begins ask git once
-// about the state of all the workspaces the run selected, instead of once
-// each in their safeguards. A run of one does not need it, nor a run where
-// nothing begins (--changed with nothing changed).
-func (k *sessionKeeper) snapshotLater(set *workspace.Set, selected []string) {
-	k.snapPaths = nil
-	for _, name := range selected {
-		if w, ok := set.Get(name); ok && w.Backend.IsGitState() {
-			if p, err := statePaths(k.root, w); err == nil {
-				k.snapPaths = append(k.snapPaths, p)
-			}
-		}
-	}
-}
-
-func (k *sessionKeeper) takeSnapshot(ctx context.Context) {
-	if k.early != nil {
-		k.snap = k.early()
-		return
-	}
-	if len(k.snapPaths) < 2 || !gitcli.IsRepo(ctx, k.root) {
-		return
-	}
-	// On an error each workspace asks git itself, and meets it there.
-	k.snap, _ = state.TakeSnapshot(ctx, gitcli.Repo{Dir: k.root}, k.snapPaths)
-}
-
-// takeSnapshotEarly starts, while Nix evaluates, what the run needs of git
-// before its first workspace begins: whether the clan is a git repository,
+// startSnapshot starts, while Nix evaluates (or the run is set up), what
+// the run needs of git before its first workspace begins, instead of a git
+// status per workspace in its safeguards: whether the clan is a git repository,
 // and a StatusSnapshot of the state of every workspace the clan's files can
 // have (a superset of those evaluation will find). The function it returns
 // waits for the snapshot (nil when not a repository or on an error: each
 // workspace then asks git itself).
-func takeSnapshotEarly(ctx context.Context, layout *clan.Layout) func() *state.StatusSnapshot {
+func startSnapshot(ctx context.Context, layout *clan.Layout) func() *state.StatusSnapshot {
 	var snap *state.StatusSnapshot
 	done := make(chan struct{})
 	go func() {
@@ -191,9 +164,10 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 	if err != nil {
 		return none, err
 	}
-	k.snapOnce.Do(func() { k.takeSnapshot(ctx) })
 	opts := k.opts
-	opts.Snapshot = k.snap
+	if k.snapshot != nil {
+		opts.Snapshot = k.snapshot()
+	}
 	opts.ReadOnly = command == string(operation.Plan)
 	opts.Command = "clan-terranix " + command + " " + w.Name
 	s, err := state.Begin(ctx, p, strings.Fields(command)[0], opts)

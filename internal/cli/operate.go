@@ -87,7 +87,7 @@ func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []s
 		return nil, nil, nil, err
 	}
 	// Git is asked what the run needs of it while Nix evaluates.
-	snap := takeSnapshotEarly(ctx, layout)
+	snap := startSnapshot(ctx, layout)
 	defer func() {
 		if err != nil {
 			snap() // no git process outlives a run that stops here
@@ -103,7 +103,7 @@ func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []s
 		return nil, nil, nil, err
 	}
 	if k, ok := runner.Keeper.(*sessionKeeper); ok {
-		k.early = snap
+		k.snapshot = snap
 	}
 	return lc, runner, selected, nil
 }
@@ -154,7 +154,9 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 	runner.OnlyChanged = rf.Changed
 	if k, ok := runner.Keeper.(*sessionKeeper); ok {
 		k.async = true
-		k.snapshotLater(lc.Set, selected)
+		if k.snapshot == nil { // install, update: evaluated elsewhere
+			k.snapshot = startSnapshot(ctx, lc.Layout)
+		}
 	}
 	runner.Sink = display
 	warn(g.Stderr, credentialLiterals(lc, selected))

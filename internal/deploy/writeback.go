@@ -59,9 +59,6 @@ func SetTargetHost(path, machine, targetHost string) (bool, error) {
 // by another run, stays), and the deploy object with it when nothing else is
 // left in it. It reports whether the file changed.
 func ClearTargetHost(path, machine, targetHost string) (bool, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return false, nil
-	}
 	value, _ := marshalNoEscape(targetHost)
 	return editInventory(path, func(root *jsonObject) (bool, error) {
 		m := root.existing("machines").existing(machine)

@@ -46,6 +46,14 @@ func mustGit(t *testing.T, r Repo, args ...string) string {
 	return out
 }
 
+// mustCommit commits paths with CommitPaths, failing the test on an error.
+func mustCommit(t *testing.T, r Repo, message string, paths ...string) {
+	t.Helper()
+	if _, _, err := r.CommitPaths(context.Background(), message, paths); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func write(t *testing.T, r Repo, rel, content string) {
 	t.Helper()
 	p := filepath.Join(r.Dir, rel)
@@ -62,9 +70,7 @@ func TestCommitPathsLeavesUserStagedChangesAlone(t *testing.T) {
 	ctx := context.Background()
 	r := newRepo(t)
 	write(t, r, "README", "hello\n")
-	if _, _, err := r.CommitPaths(ctx, "init", []string{"README"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, r, "init", "README")
 	write(t, r, "user.nix", "{ }\n")
 	mustGit(t, r, "add", "user.nix")
 	write(t, r, "terraform-state/shared/terraform.tfstate", "{}\n")
@@ -102,18 +108,14 @@ func TestCommitPathsUsesFallbackIdentity(t *testing.T) {
 	isolateGit(t)
 	r := newRepo(t)
 	write(t, r, "a", "1")
-	if _, _, err := r.CommitPaths(context.Background(), "first", []string{"a"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, r, "first", "a")
 	if got := mustGit(t, r, "log", "-1", "--format=%an <%ae>"); got != "clan-terranix <clan-terranix@localhost>" {
 		t.Fatalf("author = %q", got)
 	}
 	mustGit(t, r, "config", "user.email", "alice@example.org")
 	mustGit(t, r, "config", "user.name", "Alice")
 	write(t, r, "a", "2")
-	if _, _, err := r.CommitPaths(context.Background(), "second", []string{"a"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, r, "second", "a")
 	if got := mustGit(t, r, "log", "-1", "--format=%an <%ae>"); got != "Alice <alice@example.org>" {
 		t.Fatalf("author = %q, want the user's identity", got)
 	}
@@ -126,9 +128,7 @@ func TestCommitPathsConcurrent(t *testing.T) {
 	ctx := context.Background()
 	r := newRepo(t)
 	write(t, r, "README", "x")
-	if _, _, err := r.CommitPaths(ctx, "init", []string{"README"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, r, "init", "README")
 	const n = 8
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
@@ -164,31 +164,21 @@ func TestCommitPathsAfterSomeoneElseCommitted(t *testing.T) {
 	ctx := context.Background()
 	r := newRepo(t)
 	write(t, r, "a", "1")
-	if _, _, err := r.CommitPaths(ctx, "a1", []string{"a"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, r, "a1", "a")
 	other := Repo{Dir: r.Dir + "/."} // another process: its own scratch index
 	write(t, r, "b", "1")
-	if _, _, err := other.CommitPaths(ctx, "b1", []string{"b"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, other, "b1", "b")
 	write(t, r, "a", "2")
-	if _, _, err := r.CommitPaths(ctx, "a2", []string{"a"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, r, "a2", "a")
 	// The same with a commit prepared ahead (HEAD's tree read early), then overtaken.
 	third := Repo{Dir: r.Dir + "/./."}
 	if err := third.PrepareCommit(ctx); err != nil {
 		t.Fatal(err)
 	}
 	write(t, r, "b", "2")
-	if _, _, err := other.CommitPaths(ctx, "b2", []string{"b"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, other, "b2", "b")
 	write(t, r, "c", "1")
-	if _, _, err := third.CommitPaths(ctx, "c1", []string{"c"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, third, "c1", "c")
 	if got := mustGit(t, r, "show", "HEAD:b"); got != "2" {
 		t.Fatalf("b in HEAD = %q: the commit made after the preparation was undone", got)
 	}
@@ -206,9 +196,7 @@ func TestCommitChangedTellsWhichPathsChanged(t *testing.T) {
 	r := newRepo(t)
 	write(t, r, "same", "1")
 	write(t, r, "gone", "1")
-	if _, _, err := r.CommitPaths(ctx, "init", []string{"same", "gone"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, r, "init", "same", "gone")
 	write(t, r, "new", "1")
 	os.Remove(filepath.Join(r.Dir, "gone"))
 	var told []string
@@ -239,17 +227,13 @@ func TestPushHeadMergesUnrelatedRemoteChanges(t *testing.T) {
 	mustGit(t, b, "clone", "-q", bare.Dir, ".")
 
 	write(t, b, "other.nix", "{ }")
-	if _, _, err := b.CommitPaths(ctx, "other", []string{"other.nix"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, b, "other", "other.nix")
 	if err := b.PushHead(ctx, "origin", "main", nil); err != nil {
 		t.Fatal(err)
 	}
 	write(t, a, "uncommitted-user-edit", "keep me")
 	write(t, a, "terraform-state/shared/terraform.tfstate", "{}")
-	if _, _, err := a.CommitPaths(ctx, "state", []string{"terraform-state/shared/terraform.tfstate"}); err != nil {
-		t.Fatal(err)
-	}
+	mustCommit(t, a, "state", "terraform-state/shared/terraform.tfstate")
 	if err := a.PushHead(ctx, "origin", "main", []string{"terraform-state/shared/terraform.tfstate"}); err != nil {
 		t.Fatal(err)
 	}

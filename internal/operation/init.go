@@ -54,11 +54,9 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	setKey := providerSetKey(config)
 	lockData, _ := os.ReadFile(workLock)
 	if len(lockData) == 0 {
-		if sibling, ok := r.gate.lockFiles.Load(setKey); ok {
-			lockData = sibling.([]byte)
-			if err := atomicfile.WriteCache(workLock, lockData, 0o644); err != nil {
-				return false, err
-			}
+		var err error
+		if lockData, _, err = r.siblingLock(setKey, workLock); err != nil {
+			return false, err
 		}
 	}
 	stamp := initStamp(r.Engine, stampEnv(inv.Env), config, lockData)
@@ -77,9 +75,9 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 		r.gate.mu.Lock()
 		// A sibling of the same provider set may have finished while we
 		// waited: with its lock file this init runs beside the others.
-		if sibling, ok := r.gate.lockFiles.Load(setKey); ok {
+		if _, ok, err := r.siblingLock(setKey, workLock); ok || err != nil {
 			r.gate.mu.Unlock()
-			if err := atomicfile.WriteCache(workLock, sibling.([]byte), 0o644); err != nil {
+			if err != nil {
 				return false, err
 			}
 			r.gate.mu.RLock()
@@ -108,6 +106,17 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	}
 	stamp = initStamp(r.Engine, stampEnv(stampedEnv), config, newLock)
 	return true, atomicfile.WriteCache(stampPath, []byte(stamp), 0o644)
+}
+
+// siblingLock puts into workLock the lock file of the workspace of the same
+// provider set initialised first in this run, if there is one yet.
+func (r *Runner) siblingLock(setKey, workLock string) ([]byte, bool, error) {
+	sibling, ok := r.gate.lockFiles.Load(setKey)
+	if !ok {
+		return nil, false, nil
+	}
+	data := sibling.([]byte)
+	return data, true, atomicfile.WriteCache(workLock, data, 0o644)
 }
 
 // withoutPluginCache drops the plugin cache clan-terranix set (a cache the
