@@ -38,11 +38,15 @@
         packages = self.packages;
       };
 
-      flakeModules.default = ./nix/modules/flake-module.nix;
+      # flake-parts: the clan's clanTerranix output, terranixModules, apps.clan-terranix.
+      flakeModules.default = import ./nix/modules/flake-module.nix {
+        clanTerranixLib = self.lib;
+        packages = self.packages;
+      };
 
       templates.default = {
         path = ./examples/quickstart;
-        description = "A Clan with shared and per-machine infrastructure that provisions offline";
+        description = "A Clan with shared and per-machine infrastructure that provisions offline and installs with clan machines install";
       };
 
       packages = forAllSystems (

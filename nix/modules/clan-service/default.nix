@@ -27,10 +27,12 @@ in
   manifest.name = "terranix";
   manifest.description = "Infrastructure described with Terranix next to the machines, provisioned with OpenTofu before NixOS is deployed";
   manifest.categories = [ "System" ];
+  manifest.readme = builtins.readFile ./README.md;
 
   # Machines that get a workspace of their own. The install settings below are read by
   # `clan-terranix install/deploy` (internal/deploy); null means "not passed".
   roles.machine = {
+    description = "Gets a Terranix workspace of its own (machines/<name>/infrastructure.nix), provisioned by clan-terranix before NixOS is installed on it; its NixOS configuration reads the workspace's outputs from clan.terranix.outputs.";
     interface = {
       options = {
         infrastructure = mkOption {
@@ -125,12 +127,15 @@ in
       };
   };
 
-  # The machine that runs provisioning: it gets the CLI and OpenTofu, and a timer that
-  # checks the real infrastructure against the clan (drift) and logs the result.
+  # The machine that runs provisioning: it gets the CLI and the engine, and a timer that
+  # checks the real infrastructure against the clan (`clan-terranix drift`) in a checkout
+  # it keeps up to date, and reports the result where monitoring can read it.
   roles.infra-manager = {
+    description = "Runs provisioning: has clan-terranix and OpenTofu/Terraform, and checks on a timer whether the real infrastructure drifted from the clan. Its settings are the clan-wide settings of clan-terranix.";
     interface = {
       # The clan-wide settings the CLI reads (engine, credentials, encryption, lock, ...)
       # are free-form here: their checks live in the CLI, next to the code using them.
+      # clanDirectory and driftCheck are this module's; the CLI ignores them.
       freeformType = types.attrsOf types.anything;
       options = {
         clanDirectory = mkOption {
@@ -142,12 +147,57 @@ in
           enable = mkOption {
             type = types.bool;
             default = true;
-            description = "Run `clan-terranix plan --all --refresh` on a timer and log whether reality drifted.";
+            description = "Run `clan-terranix drift --all` on a timer; exit 2 (drift) is reported as drift, not as a failed unit.";
           };
           onCalendar = mkOption {
             type = types.str;
             default = "daily";
             description = "systemd OnCalendar of the drift check.";
+          };
+          remote = mkOption {
+            type = types.nullOr types.str;
+            default = null;
+            example = "git@git.example.org:infra/clan.git";
+            description = ''
+              Git remote of the clan. When set, each run clones it into clanDirectory or
+              fetches `branch` and resets the checkout to it, so the check sees what was
+              pushed. null: clanDirectory is kept up to date by someone else.
+            '';
+          };
+          branch = mkOption {
+            type = types.str;
+            default = "main";
+            description = "Branch of `remote` the drift check runs on.";
+          };
+          sshKeyFile = mkOption {
+            type = types.nullOr types.str;
+            default = null;
+            example = "/run/secrets/clan-terranix-deploy-key";
+            description = ''
+              SSH key (e.g. a read-only deploy key) for fetching `remote`, readable by the
+              clan-terranix user. It cannot be created unattended: deploy it as a secret
+              (clan vars or sops) and name its path here. Host keys are accepted on first
+              use (StrictHostKeyChecking=accept-new).
+            '';
+          };
+          sopsAgeKeyFile = mkOption {
+            type = types.nullOr types.str;
+            default = null;
+            example = "/run/secrets/clan-terranix-age-key";
+            description = ''
+              age key that decrypts the clan's sops secrets (SOPS_AGE_KEY_FILE), for
+              credentials or a state passphrase whose command runs sops. No key can be
+              made up unattended: deploy it as a secret and name its path here.
+            '';
+          };
+          environmentFile = mkOption {
+            type = types.nullOr types.str;
+            default = null;
+            example = "/run/secrets/clan-terranix-cloud.env";
+            description = ''
+              systemd EnvironmentFile with the providers' credentials (e.g.
+              AWS_ACCESS_KEY_ID=...) for the drift check, readable by root.
+            '';
           };
         };
       };
@@ -162,7 +212,7 @@ in
             system = pkgs.stdenv.hostPlatform.system;
             clanTerranix = packages.${system}.default or (pkgs.callPackage ../../packages/clan-terranix { });
             engine = if (settings.engine or "tofu") == "terraform" then pkgs.terraform else pkgs.opentofu;
-            dir = lib.escapeShellArg settings.clanDirectory;
+            drift = import ./drift.nix { inherit lib settings; };
           in
           {
             environment.systemPackages = [
@@ -170,31 +220,41 @@ in
               engine
             ];
 
+            users.users.clan-terranix = lib.mkIf settings.driftCheck.enable {
+              isSystemUser = true;
+              group = "clan-terranix";
+              home = drift.stateDirectory;
+            };
+            users.groups.clan-terranix = lib.mkIf settings.driftCheck.enable { };
+
             systemd.services.clan-terranix-drift = lib.mkIf settings.driftCheck.enable {
-              description = "clan-terranix drift check (plan --all --refresh)";
+              description = "clan-terranix drift check (clan-terranix drift --all)";
+              # What credentials commands may need: git and ssh for the checkout and the
+              # state, sops and age for the clan's secrets, Nix for the evaluation.
               path = [
                 clanTerranix
                 engine
                 pkgs.git
+                pkgs.openssh
+                pkgs.sops
+                pkgs.age
                 pkgs.nix
+                pkgs.coreutils
               ];
+              environment = drift.environment;
               serviceConfig = {
                 Type = "oneshot";
-                WorkingDirectory = settings.clanDirectory;
+                User = "clan-terranix";
+                Group = "clan-terranix";
+                StateDirectory = "clan-terranix";
+                # Exit 2 is drift: a finding, not a failure of the unit. The result is in
+                # the journal (CLAN_TERRANIX_DRIFT=...) and in drift.statusFile.
+                SuccessExitStatus = [ 2 ];
+              }
+              // lib.optionalAttrs (settings.driftCheck.environmentFile != null) {
+                EnvironmentFile = settings.driftCheck.environmentFile;
               };
-              # Exit 2 (drift) leaves the unit failed on purpose, so `systemctl --failed`
-              # and monitoring see it; the journal holds the plan.
-              script = ''
-                set +e
-                clan-terranix --clan ${dir} plan --all --refresh --no-color
-                rc=$?
-                case $rc in
-                  0) echo "clan-terranix drift check: no drift" ;;
-                  2) echo "clan-terranix drift check: DRIFT - the infrastructure differs from the clan (plan above)" ;;
-                  *) echo "clan-terranix drift check: failed with exit code $rc" ;;
-                esac
-                exit $rc
-              '';
+              script = drift.script;
             };
 
             systemd.timers.clan-terranix-drift = lib.mkIf settings.driftCheck.enable {

@@ -11,8 +11,8 @@
 # allocated, e.g. `networking.interfaces.eth0.ipv6.addresses = [ { address =
 # config.clan.terranix.outputs.ipv6_address; prefixLength = 64; } ]`.
 #
-# Builtins and the option functions of `lib` only, so the option declarations evaluate
-# without nixpkgs (see nix/modules/modules_test.go).
+# Builtins and nixpkgs' lib only, so it evaluates without nixpkgs' packages (see
+# nix/modules/modules_test.go and clan_test.go, which run it inside clan-core's code).
 {
   config,
   lib,
@@ -23,15 +23,29 @@ let
   inherit (lib) mkOption types;
   cfg = config.clan.terranix;
 
-  # Clan defines these two options for every machine it builds. In a plain NixOS
-  # configuration they are absent: then set outputsFile yourself.
-  defined = path: lib.hasAttrByPath path options && (lib.getAttrFromPath path options).isDefined;
-  clanOutputsFile =
-    if defined [ "clan" "core" "settings" "directory" ] && defined [ "clan" "core" "settings" "machine" "name" ] then
-      config.clan.core.settings.directory
-      + "/machines/${config.clan.core.settings.machine.name}/terraform-outputs.json"
+  # clan-core declares `clan.core.settings` as ONE submodule-typed option and sets it for
+  # every machine it builds (nixosModules/machineModules/forName.nix: directory and
+  # machine.name together), so its sub-options are not in `options`: ask the option itself.
+  # In a plain NixOS configuration it is absent: then set outputsFile yourself.
+  clanSettings =
+    if options ? clan.core.settings && options.clan.core.settings.isDefined then
+      config.clan.core.settings
     else
       null;
+  clanOutputsFile =
+    if clanSettings == null then
+      null
+    else
+      "${toString clanSettings.directory}/machines/${clanSettings.machine.name}/terraform-outputs.json";
+
+  # inventory.json and the Clan UI can only hold strings: a relative one names a file in
+  # the clan, as the CLI reads it (nix/lib/clan.nix resolves it against the clan root).
+  resolveInfrastructure =
+    v:
+    if builtins.isString v && !lib.hasPrefix "/" v && clanSettings != null then
+      "${toString clanSettings.directory}/${v}"
+    else
+      v;
 
   # A missing file means "never applied": outputs are empty, not an error, so a
   # machine evaluates before its first apply.
@@ -47,11 +61,13 @@ in
     enable = lib.mkEnableOption "infrastructure for this machine, provisioned by clan-terranix before NixOS is deployed";
 
     infrastructure = mkOption {
-      type = types.nullOr types.path;
+      type = types.nullOr (types.either types.path types.str);
       default = null;
-      example = lib.literalExpression "./infrastructure.nix";
+      apply = resolveInfrastructure;
+      example = "machines/web/infra.nix";
       description = ''
-        The Terranix module of this machine's workspace. null means the layout's
+        The Terranix module of this machine's workspace: a path, or a string relative to
+        the clan directory (what inventory.json can hold). null means the layout's
         machines/<name>/infrastructure.nix.
       '';
     };
@@ -59,6 +75,8 @@ in
     dependsOn = mkOption {
       type = types.listOf types.str;
       default = [ ];
+      # The Clan service and the machine's configuration.nix may both name a workspace.
+      apply = lib.unique;
       example = [ "shared" ];
       description = ''
         Workspaces applied before this machine's: "shared" or other machines' names.
