@@ -23,6 +23,7 @@ var localFiles = []string{
 	"inventory/tags/infra-manager.nix",
 	"inventory/tags/local-infra.nix",
 	"machines/web-server/configuration.nix",
+	"machines/web-server/disko.nix",
 	"machines/web-server/infrastructure.nix",
 	"modules/terranix/default.nix",
 	"scripts/terraform.sh",

@@ -1,9 +1,9 @@
 // Package modules holds no Go code: these tests evaluate the project's Nix files
 // (flake.nix, the NixOS module, the Clan service, the flake-parts module) with real
-// Nix. nixpkgs cannot be fetched on the test machines, so the NixOS, service and
-// flake-parts modules are evaluated against testdata/stub-lib.nix, a stand-in for the
-// few nixpkgs lib functions they call; the flake is evaluated with nixpkgs replaced by
-// a stub that throws, which proves its builtins-only outputs never touch nixpkgs.
+// Nix and nixpkgs' real lib from the upstream snapshots (testenv.Upstream); clan_test.go
+// runs them inside clan-core's and flake-parts' own code. The flake is also evaluated
+// with nixpkgs replaced by a stub that throws, which proves its builtins-only outputs
+// never touch nixpkgs.
 package modules
 
 import (
@@ -14,6 +14,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/clan-terranix/clan-terranix/internal/testenv"
 )
 
 func needNix(t *testing.T, program string) string {
@@ -58,7 +60,7 @@ func abs(t *testing.T, rel string) string {
 func TestFilesParse(t *testing.T) {
 	nix := needNix(t, "nix-instantiate")
 	files := []string{"../../flake.nix", "../packages/clan-terranix/default.nix", "terranix/default.nix",
-		"clan-service/default.nix", "flake-module.nix", "testdata/stub-lib.nix"}
+		"clan-service/default.nix", "clan-service/drift.nix", "flake-module.nix", "testdata/real-clan.nix"}
 	for _, f := range files {
 		if out, err := exec.Command(nix, "--parse", f).CombinedOutput(); err != nil {
 			t.Errorf("%s does not parse: %s", f, out)
@@ -66,160 +68,61 @@ func TestFilesParse(t *testing.T) {
 	}
 }
 
+// TestNixosModuleOptions evaluates the NixOS module with nixpkgs' lib.evalModules outside
+// a Clan (inside one: clan_test.go).
 func TestNixosModuleOptions(t *testing.T) {
+	upstream := testenv.Upstream(t)
 	dir := t.TempDir()
 	outputsFile := filepath.Join(dir, "terraform-outputs.json")
 	os.WriteFile(outputsFile, []byte(`{"ipv6_address": "2001:db8::1", "ports": [22, 80]}`), 0o644)
-	clanRoot := filepath.Join(dir, "clan")
-	os.MkdirAll(filepath.Join(clanRoot, "machines/web"), 0o755)
-	os.WriteFile(filepath.Join(clanRoot, "machines/web/terraform-outputs.json"), []byte(`{"target_host": "web.example.org"}`), 0o644)
 	expr := `
 let
-  lib = import ./testdata/stub-lib.nix;
-  module = import ./terranix;
-  eval = options: config: module { inherit lib options config; };
-  plain = cfg: (eval { } { clan.terranix = cfg; }).options.clan.terranix;
-  opts = plain { outputsFile = null; };
-  inClan = (eval
-    { clan.core.settings.directory.isDefined = true; clan.core.settings.machine.name.isDefined = true; }
-    { clan.core.settings.directory = ` + clanRoot + `; clan.core.settings.machine.name = "web";
-      clan.terranix.outputsFile = opts'.outputsFile.default; }).options.clan.terranix;
-  opts' = (eval
-    { clan.core.settings.directory.isDefined = true; clan.core.settings.machine.name.isDefined = true; }
-    { clan.core.settings.directory = ` + clanRoot + `; clan.core.settings.machine.name = "web"; clan.terranix = { }; }).options.clan.terranix;
+  lib = import ` + upstream + `/nixpkgs-lib/lib;
+  eval = modules: (lib.evalModules { modules = [ ./terranix ] ++ modules; }).config.clan.terranix;
+  opts = (lib.evalModules { modules = [ ./terranix ]; }).options.clan.terranix;
+  # clan-core's settings module imported, but the machine not built by a clan.
+  settingsOnly = eval [ ` + upstream + `/clan-core/nixosModules/clanCore/settings.nix ];
 in {
-  names = builtins.attrNames opts;
-  types = builtins.mapAttrs (_: o: o.type.name) opts;
-  defaults = { inherit (opts) enable infrastructure dependsOn; outputsFile = opts.outputsFile.default; };
-  enableDefault = opts.enable.default;
+  types = builtins.mapAttrs (_: o: o.type.description) (builtins.removeAttrs opts [ "_module" ]);
+  plain = { inherit (eval [ ]) enable infrastructure dependsOn outputsFile outputs; };
   outputsReadOnly = opts.outputs.readOnly;
-  outputsBeforeApply = opts.outputs.default;
-  outputsFromFile = (plain { outputsFile = "` + outputsFile + `"; }).outputs.default;
-  clanOutputsFile = toString opts'.outputsFile.default;
-  clanOutputs = inClan.outputs.default;
+  fromFile = (eval [ { clan.terranix.outputsFile = "` + outputsFile + `"; } ]).outputs;
+  missingFile = (eval [ { clan.terranix.outputsFile = "` + dir + `/none.json"; } ]).outputs;
+  dependsOn = (eval [ { clan.terranix.dependsOn = [ "shared" "db" ]; } { clan.terranix.dependsOn = [ "shared" ]; } ]).dependsOn;
+  stringInfra = (eval [ { clan.terranix.infrastructure = "machines/web/infra.nix"; } ]).infrastructure;
+  settingsOnly = { inherit (settingsOnly) outputsFile outputs; };
 }`
 	var got struct {
-		Names              []string
-		Types              map[string]string
-		EnableDefault      bool
-		OutputsReadOnly    bool
-		OutputsBeforeApply map[string]any
-		OutputsFromFile    map[string]any
-		ClanOutputsFile    string
-		ClanOutputs        map[string]any
+		Types           map[string]string
+		Plain           map[string]any
+		OutputsReadOnly bool
+		FromFile        map[string]any
+		MissingFile     map[string]any
+		DependsOn       []string
+		StringInfra     string
+		SettingsOnly    map[string]any
 	}
-	evalJSON(t, strings.ReplaceAll(expr, "\n", " \n"), &got)
-	if !reflect.DeepEqual(got.Names, []string{"dependsOn", "enable", "infrastructure", "outputs", "outputsFile"}) {
-		t.Errorf("options: %v", got.Names)
-	}
-	wantTypes := map[string]string{"enable": "bool", "infrastructure": "nullOr(path)", "dependsOn": "listOf(str)",
-		"outputsFile": "nullOr(path)", "outputs": "attrsOf(anything)"}
+	evalJSON(t, expr, &got)
+	wantTypes := map[string]string{"enable": "boolean", "infrastructure": "null or absolute path or string",
+		"dependsOn": "list of string", "outputsFile": "null or absolute path", "outputs": "attribute set of anything"}
 	if !reflect.DeepEqual(got.Types, wantTypes) {
 		t.Errorf("types: %v", got.Types)
 	}
-	if got.EnableDefault || !got.OutputsReadOnly || len(got.OutputsBeforeApply) != 0 {
-		t.Errorf("enable default %v, outputs readOnly %v, outputs without file %v", got.EnableDefault, got.OutputsReadOnly, got.OutputsBeforeApply)
+	wantPlain := map[string]any{"enable": false, "infrastructure": nil, "dependsOn": []any{}, "outputsFile": nil, "outputs": map[string]any{}}
+	if !reflect.DeepEqual(got.Plain, wantPlain) || !got.OutputsReadOnly {
+		t.Errorf("defaults outside a clan: %v (outputs read-only: %v)", got.Plain, got.OutputsReadOnly)
 	}
-	if got.OutputsFromFile["ipv6_address"] != "2001:db8::1" {
-		t.Errorf("outputs from file: %v", got.OutputsFromFile)
+	if got.FromFile["ipv6_address"] != "2001:db8::1" || len(got.MissingFile) != 0 {
+		t.Errorf("outputs from file: %v; from a missing file: %v", got.FromFile, got.MissingFile)
 	}
-	if got.ClanOutputsFile != filepath.Join(clanRoot, "machines/web/terraform-outputs.json") {
-		t.Errorf("in a clan, outputsFile defaults to %q", got.ClanOutputsFile)
+	if !reflect.DeepEqual(got.DependsOn, []string{"shared", "db"}) {
+		t.Errorf("dependsOn from two definitions: %q", got.DependsOn)
 	}
-	if got.ClanOutputs["target_host"] != "web.example.org" {
-		t.Errorf("in a clan, outputs: %v", got.ClanOutputs)
+	if got.StringInfra != "machines/web/infra.nix" {
+		t.Errorf("a string infrastructure outside a clan stays as written: %q", got.StringInfra)
 	}
-}
-
-func TestClanService(t *testing.T) {
-	expr := `
-let
-  lib = import ./testdata/stub-lib.nix;
-  service = import ./clan-service { nixosModule = "NIXOS-MODULE"; packages.x86_64-linux.default = "CLI"; } { inherit lib; };
-  optionNames = role: builtins.attrNames service.roles.${role}.interface.options;
-  machine = (service.roles.machine.perInstance {
-    settings = { dependsOn = [ "shared" ]; infrastructure = "./infra.nix"; };
-  }).nixosModule;
-  manager = (service.roles.infra-manager.perInstance {
-    settings = { clanDirectory = "/srv/clan"; driftCheck = { enable = true; onCalendar = "hourly"; }; engine = "tofu"; };
-  }).nixosModule {
-    pkgs = { stdenv.hostPlatform.system = "x86_64-linux"; opentofu = "OPENTOFU"; terraform = "TERRAFORM"; git = "GIT"; nix = "NIX";
-             callPackage = throw "the flake's package is used, not a rebuild"; };
-  };
-in {
-  inherit (service) _class;
-  name = service.manifest.name;
-  roles = builtins.attrNames service.roles;
-  machineOptions = optionNames "machine";
-  managerOptions = optionNames "infra-manager";
-  managerFreeform = service.roles.infra-manager.interface.freeformType.name;
-  machineModule = { inherit (machine) imports; inherit (machine.clan.terranix) dependsOn infrastructure; enable = machine.clan.terranix.enable.content; };
-  packages = manager.environment.systemPackages;
-  script = manager.systemd.services.clan-terranix-drift.content.script;
-  servicePath = manager.systemd.services.clan-terranix-drift.content.path;
-  calendar = manager.systemd.timers.clan-terranix-drift.content.timerConfig.OnCalendar;
-}`
-	var got struct {
-		Class           string `json:"_class"`
-		Name            string
-		Roles           []string
-		MachineOptions  []string
-		ManagerOptions  []string
-		ManagerFreeform string
-		MachineModule   map[string]any
-		Packages        []string
-		Script          string
-		ServicePath     []string
-		Calendar        string
-	}
-	evalJSON(t, expr, &got)
-	if got.Class != "clan.service" || got.Name != "terranix" {
-		t.Errorf("_class %q, manifest.name %q", got.Class, got.Name)
-	}
-	if !reflect.DeepEqual(got.Roles, []string{"infra-manager", "machine"}) {
-		t.Errorf("roles: %v", got.Roles)
-	}
-	for _, want := range []string{"infrastructure", "dependsOn", "tags", "targetHostOutput", "targetUser", "instanceIdOutput",
-		"sshPort", "sshTimeout", "identityFile", "updateHardwareConfig", "phases", "hostKeyCheck", "buildOn", "installer"} {
-		if !contains(got.MachineOptions, want) {
-			t.Errorf("machine role has no setting %s (has %v)", want, got.MachineOptions)
-		}
-	}
-	if !reflect.DeepEqual(got.ManagerOptions, []string{"clanDirectory", "driftCheck"}) || got.ManagerFreeform != "attrsOf(anything)" {
-		t.Errorf("infra-manager interface: %v, freeform %q", got.ManagerOptions, got.ManagerFreeform)
-	}
-	wantModule := map[string]any{"imports": []any{"NIXOS-MODULE"}, "dependsOn": []any{"shared"}, "infrastructure": "./infra.nix", "enable": true}
-	if !reflect.DeepEqual(got.MachineModule, wantModule) {
-		t.Errorf("machine nixosModule: %v", got.MachineModule)
-	}
-	if !reflect.DeepEqual(got.Packages, []string{"CLI", "OPENTOFU"}) {
-		t.Errorf("infra-manager packages: %v", got.Packages)
-	}
-	if !strings.Contains(got.Script, "clan-terranix --clan '/srv/clan' plan --all --refresh") || !strings.Contains(got.Script, "DRIFT") {
-		t.Errorf("drift script:\n%s", got.Script)
-	}
-	if got.Calendar != "hourly" || !contains(got.ServicePath, "GIT") {
-		t.Errorf("timer %q, path %v", got.Calendar, got.ServicePath)
-	}
-}
-
-func TestFlakeModule(t *testing.T) {
-	expr := `
-let
-  lib = import ./testdata/stub-lib.nix;
-  config = { terranixModules.x = "M"; terranixConfigurations.shared = "C"; };
-  m = import ./flake-module.nix { inherit lib config; };
-in { options = builtins.mapAttrs (_: o: o.type.name) m.options; flake = m.config.flake; }`
-	var got struct {
-		Options map[string]string
-		Flake   map[string]map[string]string
-	}
-	evalJSON(t, expr, &got)
-	if !reflect.DeepEqual(got.Options, map[string]string{"terranixModules": "lazyAttrsOf(deferredModule)", "terranixConfigurations": "lazyAttrsOf(raw)"}) {
-		t.Errorf("options: %v", got.Options)
-	}
-	if got.Flake["terranixModules"]["x"] != "M" || got.Flake["terranixConfigurations"]["shared"] != "C" {
-		t.Errorf("flake outputs: %v", got.Flake)
+	if got.SettingsOnly["outputsFile"] != nil || len(got.SettingsOnly["outputs"].(map[string]any)) != 0 {
+		t.Errorf("clan.core.settings declared but not set: %v", got.SettingsOnly)
 	}
 }
 
@@ -228,6 +131,7 @@ in { options = builtins.mapAttrs (_: o: o.type.name) m.options; flake = m.config
 // that must not need nixpkgs evaluate; packages reach the stub (and would fetch nixpkgs).
 func TestFlakeBuiltinsOnlyOutputsOffline(t *testing.T) {
 	nix := needNix(t, "nix")
+	upstream := testenv.Upstream(t)
 	tmp := t.TempDir()
 	flake := filepath.Join(tmp, "flake")
 	for _, p := range []string{"flake.nix", "nix", "examples/quickstart"} {
@@ -252,9 +156,10 @@ func TestFlakeBuiltinsOnlyOutputsOffline(t *testing.T) {
 	}
 	for _, tc := range []struct{ attr, apply, want string }{
 		{"nixosModules", "builtins.attrNames", `["default","terranix"]`},
-		{"clan.modules.terranix", `m: let s = m { lib = import ` + abs(t, "testdata/stub-lib.nix") + `; }; in [ s._class s.manifest.name (builtins.attrNames s.roles) ]`, `["clan.service","terranix",["infra-manager","machine"]]`},
+		{"clan.modules.terranix", `m: let s = m { lib = import ` + upstream + `/nixpkgs-lib/lib; }; in [ s._class s.manifest.name (builtins.attrNames s.roles) ]`, `["clan.service","terranix",["infra-manager","machine"]]`},
 		{"flakeModules", "builtins.attrNames", `["default"]`},
-		{"templates.default", `t: [ (builtins.pathExists (t.path + "/clan.nix")) t.description ]`, `[true,"A Clan with shared and per-machine infrastructure that provisions offline"]`},
+		{"flakeModules.default", "builtins.isFunction", "true"},
+		{"templates.default", `t: [ (builtins.pathExists (t.path + "/clan.nix")) (builtins.pathExists (t.path + "/machines/web-server/disko.nix")) ]`, `[true,true]`},
 		{"lib", "builtins.isAttrs", ""},
 	} {
 		got, err := eval(tc.attr, tc.apply)

@@ -3,8 +3,9 @@
 { lib, settings }:
 let
   dc = settings.driftCheck;
+  # systemd's StateDirectory=clan-terranix; the unit gets it as $STATE_DIRECTORY.
   stateDirectory = "/var/lib/clan-terranix";
-  statusFile = "${stateDirectory}/drift-status.json";
+  statusFile = ''"''${STATE_DIRECTORY:-${stateDirectory}}/drift-status.json"'';
   dir = lib.escapeShellArg settings.clanDirectory;
   args = [
     "--clan"
@@ -30,7 +31,7 @@ let
   '';
 in
 {
-  inherit args stateDirectory statusFile;
+  inherit args stateDirectory;
 
   environment =
     lib.optionalAttrs (dc.sshKeyFile != null) {

@@ -1,0 +1,257 @@
+package modules
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/clan-terranix/clan-terranix/internal/testenv"
+)
+
+// These tests run the project's flake outputs inside the unmodified clan-core and
+// flake-parts snapshots (testdata/real-clan.nix): the quickstart template as a user's
+// clan, plus an infra-manager named in inventory.json and a machine whose
+// infrastructure is a string there, as the Clan UI writes it.
+
+// realClan copies the quickstart into a fresh clan and adds to it what the tests check.
+func realClan(t *testing.T, remote string) string {
+	t.Helper()
+	clan := filepath.Join(t.TempDir(), "clan")
+	testenv.CopyDir(t, abs(t, "../../examples/quickstart"), clan)
+	write := func(rel, content string) {
+		t.Helper()
+		p := filepath.Join(clan, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("machines/web-server/terraform-outputs.json", `{"ipv4_address": "10.0.1.10", "authorized_key": "ssh-ed25519 AAAAtest", "ports": [22, 80]}`)
+	write("machines/db/infra.nix", "{ }\n")
+	write("machines/admin/configuration.nix", "{ }\n")
+	inventory := map[string]any{
+		"machines": map[string]any{"db": map[string]any{}, "admin": map[string]any{}},
+		"instances": map[string]any{"terranix": map[string]any{"roles": map[string]any{
+			"machine": map[string]any{"machines": map[string]any{"db": map[string]any{"settings": map[string]any{
+				"infrastructure": "machines/db/infra.nix"}}}},
+			// Per machine: clan.nix holds the role's settings, which clan-core keeps unique.
+			"infra-manager": map[string]any{"machines": map[string]any{"admin": map[string]any{"settings": map[string]any{
+				"clanDirectory": filepath.Join(filepath.Dir(clan), "checkout"),
+				"driftCheck":    map[string]any{"remote": remote, "onCalendar": "hourly", "sopsAgeKeyFile": "/run/secrets/age"},
+			}}}},
+		}}},
+	}
+	data, _ := json.Marshal(inventory)
+	write("inventory.json", string(data))
+	return clan
+}
+
+// evalReal evaluates expr with `r` (testdata/real-clan.nix) and `dir` (the clan) in
+// scope, and fails on any warning Nix prints (clan-core warns through lib.warn too).
+func evalReal(t *testing.T, clan, expr string, out any) {
+	t.Helper()
+	upstream := testenv.Upstream(t)
+	nix := needNix(t, "nix-instantiate")
+	full := `let r = import ./testdata/real-clan.nix { upstream = ` + upstream + `; repo = ` + abs(t, "../..") + `; };
+  dir = "` + clan + `"; in ` + expr
+	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", full)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	data, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("nix-instantiate: %v\n%s\nexpression:\n%s", err, stderr.String(), full)
+	}
+	if strings.Contains(strings.ToLower(stderr.String()), "warning") {
+		t.Errorf("evaluation warned:\n%s", stderr.String())
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		t.Fatalf("%v: %s", err, data)
+	}
+}
+
+type machineView struct {
+	Enable         bool
+	DependsOn      []string
+	Infrastructure *string
+	Outputs        map[string]any
+	Warnings       []string
+	Failed         []string
+	AuthorizedKeys []string
+	HasDriftUnit   bool
+}
+
+const machinesExpr = `
+let
+  clan = r.clanOf dir;
+  # A machine in neither role has no clan.terranix options.
+  none = { enable = false; dependsOn = [ ]; outputs = { }; infrastructure = null; };
+  view = m: let c = m.config; t = c.clan.terranix or none; in {
+    inherit (t) enable dependsOn outputs;
+    infrastructure = if t.infrastructure == null then null else toString t.infrastructure;
+    warnings = c.warnings;
+    failed = map (a: a.message) (builtins.filter (a: !a.assertion) c.assertions);
+    authorizedKeys = c.users.users.root.openssh.authorizedKeys.keys or [ ];
+    hasDriftUnit = (c.systemd.services or { }) ? clan-terranix-drift;
+  };
+in builtins.mapAttrs (_: view) clan.config.nixosConfigurations`
+
+func TestInRealClanMachines(t *testing.T) {
+	clan := realClan(t, "")
+	var got map[string]machineView
+	evalReal(t, clan, machinesExpr, &got)
+	if len(got) != 3 {
+		t.Fatalf("machines: %v", got)
+	}
+	for name, m := range got {
+		if len(m.Warnings) != 0 || len(m.Failed) != 0 {
+			t.Errorf("%s: clan-core warnings %q, failed assertions %q", name, m.Warnings, m.Failed)
+		}
+	}
+	// web-server: in the machine role by tag (local-infra); its outputs come from the file.
+	web := got["web-server"]
+	if !web.Enable || !reflect.DeepEqual(web.DependsOn, []string{"shared"}) {
+		t.Errorf("web-server: enable %v, dependsOn %q (the service and configuration.nix must not duplicate it)", web.Enable, web.DependsOn)
+	}
+	if web.Outputs["ipv4_address"] != "10.0.1.10" || !reflect.DeepEqual(web.Outputs["ports"], []any{22.0, 80.0}) {
+		t.Errorf("web-server: clan.terranix.outputs = %v, want the content of machines/web-server/terraform-outputs.json", web.Outputs)
+	}
+	if !reflect.DeepEqual(web.AuthorizedKeys, []string{"ssh-ed25519 AAAAtest"}) {
+		t.Errorf("web-server: the template's configuration.nix should use the outputs: keys %q", web.AuthorizedKeys)
+	}
+	// db: in the machine role by name, infrastructure a string in inventory.json.
+	db := got["db"]
+	if !db.Enable || db.Infrastructure == nil || *db.Infrastructure != clan+"/machines/db/infra.nix" {
+		t.Errorf("db: enable %v, infrastructure %v (want the string resolved in the clan)", db.Enable, db.Infrastructure)
+	}
+	if len(db.Outputs) != 0 {
+		t.Errorf("db has no terraform-outputs.json, outputs should be empty: %v", db.Outputs)
+	}
+	// admin: the infra-manager by name, not a machine with a workspace.
+	if admin := got["admin"]; admin.Enable || !admin.HasDriftUnit || web.HasDriftUnit {
+		t.Errorf("admin: enable %v, drift unit %v; web-server drift unit %v", admin.Enable, admin.HasDriftUnit, web.HasDriftUnit)
+	}
+}
+
+type driftView struct {
+	Script        string
+	Environment   map[string]string
+	ServiceConfig map[string]any
+	Path          []string
+	Calendar      string
+	Packages      []string
+	User          map[string]any
+}
+
+const driftExpr = `
+let
+  c = (r.clanOf dir).config.nixosConfigurations.admin.config;
+  unit = c.systemd.services.clan-terranix-drift;
+in {
+  inherit (unit) script environment serviceConfig;
+  path = map (p: p.name) unit.path;
+  calendar = c.systemd.timers.clan-terranix-drift.timerConfig.OnCalendar;
+  packages = map (p: p.name) c.environment.systemPackages;
+  user = c.users.users.clan-terranix;
+}`
+
+func TestInRealClanInfraManager(t *testing.T) {
+	clan := realClan(t, "https://git.example.org/clan.git")
+	var got driftView
+	evalReal(t, clan, driftExpr, &got)
+	if got.Calendar != "hourly" || got.ServiceConfig["User"] != "clan-terranix" || got.User["isSystemUser"] != true {
+		t.Errorf("timer %q, serviceConfig %v, user %v", got.Calendar, got.ServiceConfig, got.User)
+	}
+	// Drift (exit 2) is a result, not a failed unit.
+	if !reflect.DeepEqual(got.ServiceConfig["SuccessExitStatus"], []any{2.0}) {
+		t.Errorf("SuccessExitStatus: %v", got.ServiceConfig["SuccessExitStatus"])
+	}
+	for _, tool := range []string{"clan-terranix-0.1.0-dev", "opentofu", "git", "openssh", "sops", "age", "nix"} {
+		if !contains(got.Path, tool) {
+			t.Errorf("the drift unit's path lacks %s: %v (the flake's package, not a rebuild)", tool, got.Path)
+		}
+	}
+	if !reflect.DeepEqual(got.Packages, []string{"clan-terranix-0.1.0-dev", "opentofu"}) {
+		t.Errorf("systemPackages: %v", got.Packages)
+	}
+	if got.Environment["SOPS_AGE_KEY_FILE"] != "/run/secrets/age" {
+		t.Errorf("environment: %v", got.Environment)
+	}
+	if !strings.Contains(got.Script, "https://git.example.org/clan.git") || !strings.Contains(got.Script, "CLAN_TERRANIX_DRIFT=") {
+		t.Errorf("drift script:\n%s", got.Script)
+	}
+
+	// The command the unit runs is one the binary accepts: cobra parses every flag
+	// before it honours --help, so an unknown flag fails here.
+	line := regexp.MustCompile(`(?m)^\s*(clan-terranix .*)$`).FindStringSubmatch(got.Script)
+	if line == nil {
+		t.Fatalf("no clan-terranix command in the script:\n%s", got.Script)
+	}
+	if !regexp.MustCompile(`'?drift'? '?--all`).MatchString(line[1]) {
+		t.Errorf("the timer should run clan-terranix drift: %s", line[1])
+	}
+	bin := buildCLI(t)
+	cmd := exec.Command("sh", "-c", line[1]+" --help")
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "clan-terranix drift [WORKSPACE...]") {
+		t.Errorf("%s --help: %v\n%s", line[1], err, out)
+	}
+}
+
+func buildCLI(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bin", "clan-terranix")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/clan-terranix")
+	cmd.Dir = abs(t, "../..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func TestInRealClanFlakeParts(t *testing.T) {
+	clan := realClan(t, "")
+	var got struct {
+		Outputs     []string
+		Workspaces  []string
+		App         string
+		Packages    []string
+		PerSystem   []string
+		FlakeModule map[string]any
+	}
+	evalReal(t, clan, `
+let f = r.flakePartsOf dir; in {
+  outputs = builtins.attrNames f;
+  workspaces = builtins.attrNames (f.clanTerranix { withNulls = false; }).workspaces;
+  app = f.apps.x86_64-linux.clan-terranix.program;
+  packages = builtins.attrNames f.packages.x86_64-linux;
+  flakeModule = let m = r.project.flakeModules.default { inherit (r) lib; config = { }; self = { }; flake-parts-lib.mkPerSystemOption = m: m; };
+    in { inherit (m) _class; file = baseNameOf m._file; };
+}`, &got)
+	for _, want := range []string{"clan", "nixosConfigurations", "clanTerranix", "terranixModules", "apps", "packages"} {
+		if !contains(got.Outputs, want) {
+			t.Errorf("flake-parts outputs lack %s: %v", want, got.Outputs)
+		}
+	}
+	// clanTerranix, which nobody wrote by hand, evaluates the clan's workspaces.
+	if !reflect.DeepEqual(got.Workspaces, []string{"db", "shared", "web-server"}) {
+		t.Errorf("clanTerranix workspaces: %v", got.Workspaces)
+	}
+	if !strings.HasSuffix(got.App, "-clan-terranix-0.1.0-dev/bin/clan-terranix") {
+		t.Errorf("apps.clan-terranix: %s", got.App)
+	}
+	// Terranix's own flake module, imported beside ours, still makes its packages.
+	if !reflect.DeepEqual(got.Packages, []string{"standalone"}) {
+		t.Errorf("packages (Terranix's terranixConfigurations): %v", got.Packages)
+	}
+	if got.FlakeModule["_class"] != "flake" || got.FlakeModule["file"] != "flake-module.nix" {
+		t.Errorf("flakeModules.default: %v", got.FlakeModule)
+	}
+}
