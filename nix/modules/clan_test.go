@@ -255,3 +255,100 @@ let f = r.flakePartsOf dir; in {
 		t.Errorf("flakeModules.default: %v", got.FlakeModule)
 	}
 }
+
+// TestInfraManagerDriftRun runs the drift unit's script as systemd would (bash -e, the
+// unit's environment, $STATE_DIRECTORY) with the real binary, git and OpenTofu: it
+// clones the remote, reports the never-applied quickstart as drift (exit 2, which the
+// unit counts as success) in the journal line and the status file, follows a push to
+// the remote, and reports an unreachable remote as an error.
+func TestInfraManagerDriftRun(t *testing.T) {
+	tc := testenv.Tools(t)
+	remote := filepath.Join(t.TempDir(), "remote")
+	testenv.CopyDir(t, abs(t, "../../examples/quickstart"), remote)
+	testenv.GitRepo(t, remote)
+	clan := realClan(t, remote)
+	var unit driftView
+	evalReal(t, clan, driftExpr, &unit)
+	if !reflect.DeepEqual(unit.ServiceConfig["SuccessExitStatus"], []any{2.0}) {
+		t.Fatalf("SuccessExitStatus: %v", unit.ServiceConfig["SuccessExitStatus"])
+	}
+	bin := buildCLI(t)
+	stateDir := t.TempDir()
+	script := filepath.Join(t.TempDir(), "clan-terranix-drift-start")
+	if err := os.WriteFile(script, []byte(unit.Script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	checkout := filepath.Join(filepath.Dir(clan), "checkout")
+	run := func() (int, string) {
+		t.Helper()
+		cmd := exec.Command("bash", "-e", script) // NixOS runs `script` with -e
+		env := tc.Env()
+		for i, kv := range env {
+			if strings.HasPrefix(kv, "PATH=") {
+				env[i] = "PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + strings.TrimPrefix(kv, "PATH=")
+			}
+		}
+		env = append(env, "STATE_DIRECTORY="+stateDir, "HOME="+t.TempDir())
+		for k, v := range unit.Environment {
+			env = append(env, k+"="+v)
+		}
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return code, string(out)
+	}
+	status := func() map[string]any {
+		t.Helper()
+		var s map[string]any
+		data, err := os.ReadFile(filepath.Join(stateDir, "drift-status.json"))
+		if err != nil || json.Unmarshal(data, &s) != nil {
+			t.Fatalf("status file: %v: %s", err, data)
+		}
+		return s
+	}
+	head := func(dir string) string {
+		out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+
+	code, out := run()
+	if code != 2 || !strings.Contains(out, "CLAN_TERRANIX_DRIFT=drift exit=2 commit="+head(remote)) {
+		t.Fatalf("first run: exit %d\n%s", code, out)
+	}
+	if s := status(); s["result"] != "drift" || s["exitCode"] != 2.0 || s["commit"] != head(remote) {
+		t.Errorf("status after drift: %v", s)
+	}
+
+	// A push to the remote reaches the checkout on the next run.
+	os.WriteFile(filepath.Join(remote, "NOTES"), []byte("pushed\n"), 0o644)
+	for _, args := range [][]string{{"add", "NOTES"}, {"commit", "-q", "--no-gpg-sign", "-m", "notes"}} {
+		cmd := exec.Command("git", append([]string{"-C", remote}, args...)...)
+		cmd.Env = tc.Env()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if code, out := run(); code != 2 || head(checkout) != head(remote) {
+		t.Errorf("second run: exit %d, checkout at %s, remote at %s\n%s", code, head(checkout), head(remote), out)
+	}
+
+	// The remote gone: an error, not drift, and the unit fails.
+	if err := os.Rename(remote, remote+".gone"); err != nil {
+		t.Fatal(err)
+	}
+	code, out = run()
+	if code != 1 || !strings.Contains(out, "CLAN_TERRANIX_DRIFT=error exit=1") || !strings.Contains(out, "git fetch of "+remote) {
+		t.Errorf("unreachable remote: exit %d\n%s", code, out)
+	}
+	if s := status(); s["result"] != "error" {
+		t.Errorf("status after a failed fetch: %v", s)
+	}
+}
