@@ -34,6 +34,8 @@ func realClan(t *testing.T, remote string) string {
 		}
 	}
 	write("machines/web-server/terraform-outputs.json", `{"ipv4_address": "10.0.1.10", "authorized_key": "ssh-ed25519 AAAAtest", "ports": [22, 80]}`)
+	// What `clan machines install --update-hardware-config nixos-facter` writes.
+	write("machines/web-server/facter.json", `{"version": 1, "system": "x86_64-linux"}`)
 	write("machines/db/infra.nix", "{ }\n")
 	write("machines/admin/configuration.nix", "{ }\n")
 	inventory := map[string]any{
@@ -85,6 +87,8 @@ type machineView struct {
 	Failed         []string
 	AuthorizedKeys []string
 	HasDriftUnit   bool
+	FacterReport   *string
+	Disk           *string
 }
 
 const machinesExpr = `
@@ -99,6 +103,8 @@ let
     failed = map (a: a.message) (builtins.filter (a: !a.assertion) c.assertions);
     authorizedKeys = c.users.users.root.openssh.authorizedKeys.keys or [ ];
     hasDriftUnit = (c.systemd.services or { }) ? clan-terranix-drift;
+    facterReport = c.hardware.facter.reportPath or null;
+    disk = c.disko.devices.disk.main.device or null;
   };
 in builtins.mapAttrs (_: view) clan.config.nixosConfigurations`
 
@@ -124,6 +130,10 @@ func TestInRealClanMachines(t *testing.T) {
 	}
 	if !reflect.DeepEqual(web.AuthorizedKeys, []string{"ssh-ed25519 AAAAtest"}) {
 		t.Errorf("web-server: the template's configuration.nix should use the outputs: keys %q", web.AuthorizedKeys)
+	}
+	// The template installs: clan-core picks up its disk layout and the hardware report.
+	if web.Disk == nil || *web.Disk != "/dev/sda" || web.FacterReport == nil || *web.FacterReport != clan+"/machines/web-server/facter.json" {
+		t.Errorf("web-server: disko device %v, hardware.facter.reportPath %v", web.Disk, web.FacterReport)
 	}
 	// db: in the machine role by name, infrastructure a string in inventory.json.
 	db := got["db"]
