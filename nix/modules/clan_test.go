@@ -50,6 +50,9 @@ func realClan(t *testing.T, remote string) string {
 			}}}},
 		}}},
 	}
+	if remote == "" {
+		delete(inventory["instances"].(map[string]any)["terranix"].(map[string]any)["roles"].(map[string]any)["infra-manager"].(map[string]any)["machines"].(map[string]any)["admin"].(map[string]any)["settings"].(map[string]any)["driftCheck"].(map[string]any), "remote")
+	}
 	data, _ := json.Marshal(inventory)
 	write("inventory.json", string(data))
 	return clan
@@ -284,34 +287,8 @@ func TestInfraManagerDriftRun(t *testing.T) {
 	}
 	bin := buildCLI(t)
 	stateDir := t.TempDir()
-	script := filepath.Join(t.TempDir(), "clan-terranix-drift-start")
-	if err := os.WriteFile(script, []byte(unit.Script), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	checkout := filepath.Join(filepath.Dir(clan), "checkout")
-	run := func() (int, string) {
-		t.Helper()
-		cmd := exec.Command("bash", "-e", script) // NixOS runs `script` with -e
-		env := tc.Env()
-		for i, kv := range env {
-			if strings.HasPrefix(kv, "PATH=") {
-				env[i] = "PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + strings.TrimPrefix(kv, "PATH=")
-			}
-		}
-		env = append(env, "STATE_DIRECTORY="+stateDir, "HOME="+t.TempDir())
-		for k, v := range unit.Environment {
-			env = append(env, k+"="+v)
-		}
-		cmd.Env = env
-		out, err := cmd.CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return code, string(out)
-	}
+	run := func() (int, string) { return runDriftScript(t, tc, unit, bin, stateDir) }
 	status := func() map[string]any {
 		t.Helper()
 		var s map[string]any
@@ -361,4 +338,41 @@ func TestInfraManagerDriftRun(t *testing.T) {
 	if s := status(); s["result"] != "error" {
 		t.Errorf("status after a failed fetch: %v", s)
 	}
+
+	// No remote configured and nobody made the checkout.
+	var noRemote driftView
+	evalReal(t, realClan(t, ""), driftExpr, &noRemote)
+	code, out = runDriftScript(t, tc, noRemote, bin, t.TempDir())
+	if code != 1 || !strings.Contains(out, "no clan checkout at") || !strings.Contains(out, "CLAN_TERRANIX_DRIFT=error exit=1") {
+		t.Errorf("no checkout, no remote: exit %d\n%s", code, out)
+	}
+}
+
+// runDriftScript runs the unit's script as systemd would: bash -e (NixOS's `script`),
+// the unit's environment, $STATE_DIRECTORY, the built binary first on PATH.
+func runDriftScript(t *testing.T, tc testenv.Toolchain, unit driftView, bin, stateDir string) (int, string) {
+	t.Helper()
+	script := filepath.Join(t.TempDir(), "clan-terranix-drift-start")
+	if err := os.WriteFile(script, []byte(unit.Script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "-e", script)
+	env := tc.Env()
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "PATH=") {
+			env[i] = "PATH=" + filepath.Dir(bin) + string(os.PathListSeparator) + strings.TrimPrefix(kv, "PATH=")
+		}
+	}
+	env = append(env, "STATE_DIRECTORY="+stateDir, "HOME="+t.TempDir())
+	for k, v := range unit.Environment {
+		env = append(env, k+"="+v)
+	}
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), string(out)
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return 0, string(out)
 }
