@@ -152,6 +152,26 @@ func TestInRealClanMachines(t *testing.T) {
 	}
 }
 
+// TestInRealClanServiceSchema: clan-core's own checks of the service (its API schema,
+// which the Clan UI renders from the role interfaces, and the service's assertions).
+func TestInRealClanServiceSchema(t *testing.T) {
+	var got struct {
+		Schema map[string]json.RawMessage
+		Failed []string
+	}
+	evalReal(t, realClan(t, ""), `
+let s = (r.clanOf dir).config._services.allServices."clan-terranix-terranix"; in {
+  schema = s.result.api.schema;
+  failed = builtins.attrNames (r.lib.filterAttrs (_: a: !a.assertion) s.result.assertions);
+}`, &got)
+	if len(got.Schema) != 2 || got.Schema["machine"] == nil || got.Schema["infra-manager"] == nil || len(got.Failed) != 0 {
+		t.Errorf("schema roles %d, failed assertions %v", len(got.Schema), got.Failed)
+	}
+	if !strings.Contains(string(got.Schema["infra-manager"]), `"sopsAgeKeyFile"`) {
+		t.Errorf("the infra-manager schema lacks the drift check's options: %s", got.Schema["infra-manager"])
+	}
+}
+
 type driftView struct {
 	Script        string
 	Environment   map[string]string
