@@ -8,7 +8,13 @@
   };
 
   outputs =
-    { self, clan-core, clan-terranix, ... }:
+    {
+      self,
+      clan-core,
+      clan-terranix,
+      nixpkgs,
+      ...
+    }:
     let
       clan = clan-core.lib.clan {
         inherit self;
@@ -19,5 +25,13 @@
     {
       inherit (clan.config) nixosConfigurations clanInternals;
       clan = clan.config;
+
+      # What `clan-terranix --flake` evaluates: the workspaces with nixpkgs' lib and each
+      # machine's NixOS configuration (`nixosConfig` in infrastructure.nix).
+      clanTerranix = clan-terranix.lib.clanTerranix {
+        inherit self;
+        inherit (nixpkgs) lib;
+        inherit (clan.config) nixosConfigurations;
+      };
     };
 }

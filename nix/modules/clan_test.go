@@ -109,12 +109,18 @@ let
     facterReport = c.hardware.facter.reportPath or null;
     disk = c.disko.devices.disk.main.device or null;
   };
-in builtins.mapAttrs (_: view) clan.config.nixosConfigurations`
+in builtins.mapAttrs (_: view) clan.nixosConfigurations`
 
 func TestInRealClanMachines(t *testing.T) {
 	clan := realClan(t, "")
 	var got map[string]machineView
 	evalReal(t, clan, machinesExpr, &got)
+	// The template's flake also gives flake mode its output.
+	var workspaces []string
+	evalReal(t, clan, `builtins.attrNames ((r.clanOf dir).clanTerranix { }).workspaces`, &workspaces)
+	if !reflect.DeepEqual(workspaces, []string{"db", "shared", "web-server"}) {
+		t.Errorf("the template's clanTerranix output: workspaces %v", workspaces)
+	}
 	if len(got) != 3 {
 		t.Fatalf("machines: %v", got)
 	}
@@ -160,7 +166,7 @@ func TestInRealClanServiceSchema(t *testing.T) {
 		Failed []string
 	}
 	evalReal(t, realClan(t, ""), `
-let s = (r.clanOf dir).config._services.allServices."clan-terranix-terranix"; in {
+let s = (r.clanOf dir).clan._services.allServices."clan-terranix-terranix"; in {
   schema = s.result.api.schema;
   failed = builtins.attrNames (r.lib.filterAttrs (_: a: !a.assertion) s.result.assertions);
 }`, &got)
@@ -184,7 +190,7 @@ type driftView struct {
 
 const driftExpr = `
 let
-  c = (r.clanOf dir).config.nixosConfigurations.admin.config;
+  c = (r.clanOf dir).nixosConfigurations.admin.config;
   unit = c.systemd.services.clan-terranix-drift;
 in {
   inherit (unit) script environment serviceConfig;

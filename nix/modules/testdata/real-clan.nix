@@ -61,17 +61,17 @@ let
     terranix = throw "Terranix's lib is only needed to build a configuration";
   };
 
-  # A clan's flake.nix as examples/quickstart writes it (clan-core.lib.clan, the clan-terranix
-  # input in specialArgs), or with flake-parts and clan-core's, clan-terranix's and
+  # A clan's own flake.nix (the template's), its inputs these: clan-core's lib.clan, the
+  # project, the stand-in nixpkgs. Or with flake-parts and clan-core's, clan-terranix's and
   # Terranix's flake modules together.
   inputsOf = self: { inherit self nixpkgs; clan-terranix = project; clan-core = clanCore; };
   clanOf = dir:
     let
+      flake = import (/. + dir + "/flake.nix");
       self = { outPath = dir; inputs = inputsOf self; } // outputs;
-      clan = clanLib.clan { inherit self; imports = [ (/. + dir + "/clan.nix") ]; specialArgs = { clan-terranix = project; }; };
-      outputs = { inherit (clan.config) nixosConfigurations; clan = clan.config; };
+      outputs = flake.outputs (inputsOf self);
     in
-    clan;
+    outputs;
   flakePartsOf = dir:
     let
       inputs = inputsOf self;
