@@ -141,7 +141,7 @@ in
         clanDirectory = mkOption {
           type = types.str;
           default = "/var/lib/clan-terranix/clan";
-          description = "Checkout of the clan repository on this machine; the drift check runs there.";
+          description = "Checkout of the clan repository on this machine; the drift check runs there. Writable by the clan-terranix user (its state directory /var/lib/clan-terranix by default).";
         };
         driftCheck = {
           enable = mkOption {
@@ -247,6 +247,8 @@ in
                 User = "clan-terranix";
                 Group = "clan-terranix";
                 StateDirectory = "clan-terranix";
+                NoNewPrivileges = true;
+                PrivateTmp = true;
                 # Exit 2 is drift: a finding, not a failure of the unit. The result is in
                 # the journal (CLAN_TERRANIX_DRIFT=...) and in drift.statusFile.
                 SuccessExitStatus = [ 2 ];
