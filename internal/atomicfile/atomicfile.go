@@ -3,8 +3,13 @@
 package atomicfile
 
 import (
+	"errors"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"syscall"
 )
 
 // Write writes data to a temp file beside path, syncs it and renames it over
@@ -21,7 +26,7 @@ func WriteCache(path string, data []byte, perm os.FileMode) error {
 }
 
 func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := createTemp(path, perm)
 	if err != nil {
 		return err
 	}
@@ -34,9 +39,6 @@ func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
 	if _, err := tmp.Write(data); err != nil {
 		return err
 	}
-	if err := tmp.Chmod(perm); err != nil {
-		return err
-	}
 	if sync {
 		if err := tmp.Sync(); err != nil {
 			return err
@@ -45,5 +47,19 @@ func write(path string, data []byte, perm os.FileMode, sync bool) (err error) {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	// rename replaces a symbolic link at path, never what it points to.
 	return os.Rename(tmp.Name(), path)
+}
+
+// createTemp creates a new file beside path with perm less the umask, as
+// any file the user's programs create (os.CreateTemp's file is 0600, and a
+// chmod to perm would ignore the umask).
+func createTemp(path string, perm os.FileMode) (*os.File, error) {
+	prefix := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	for {
+		f, err := os.OpenFile(prefix+strconv.FormatUint(rand.Uint64(), 36), os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, perm)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
 }

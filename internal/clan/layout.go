@@ -71,7 +71,9 @@ func Find(start string) (string, error) {
 	}
 }
 
-// Discover reads the layout below root.
+// Discover reads the layout below root. It refuses a symbolic link where
+// the tool writes (see CheckTree), a configuration file leading outside the
+// clan (see Confined) and a machine folder Clan would not accept as a name.
 func Discover(root string) (*Layout, error) {
 	root, err := filepath.Abs(root)
 	if err != nil {
@@ -80,15 +82,27 @@ func Discover(root string) (*Layout, error) {
 	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("clan directory %s does not exist", root)
 	}
+	// Depth 2 of the work dir covers its own files, each workspace's folder
+	// and lock and the logs; the files tofu writes in a work dir are checked
+	// when it is written (workspace.WriteWorkDir).
+	if err := CheckTree(root, StateDir, -1); err != nil {
+		return nil, err
+	}
+	if err := CheckTree(root, WorkDir, 2); err != nil {
+		return nil, err
+	}
+	if err := CheckNoLinks(root, InventoryJSON); err != nil {
+		return nil, err
+	}
 	l := &Layout{Root: root, Machines: map[string]Machine{}}
-	if l.Shared, err = nixFiles(filepath.Join(root, SharedDir)); err != nil {
+	if l.Shared, err = nixFiles(root, SharedDir); err != nil {
 		return nil, err
 	}
 	for _, named := range []struct {
 		dir string
 		out *map[string]string
 	}{{ModulesDir, &l.Modules}, {ProvidersDir, &l.Providers}, {TagsDir, &l.Tags}} {
-		files, err := nixFiles(filepath.Join(root, named.dir))
+		files, err := nixFiles(root, named.dir)
 		if err != nil {
 			return nil, err
 		}
@@ -98,27 +112,54 @@ func Discover(root string) (*Layout, error) {
 		}
 		*named.out = m
 	}
-	entries, err := os.ReadDir(filepath.Join(root, MachinesDir))
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+	if l.Machines, err = machines(root); err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue
-		}
-		dir := filepath.Join(root, MachinesDir, e.Name())
-		l.Machines[e.Name()] = Machine{
-			Dir:            dir,
-			Infrastructure: existing(filepath.Join(dir, "infrastructure.nix")),
-			Configuration:  existing(filepath.Join(dir, "configuration.nix")),
+	for _, f := range []struct {
+		rel string
+		out *string
+	}{{InventoryJSON, &l.InventoryJSON}, {ClanNix, &l.ClanNix}, {ServiceFile, &l.Service}} {
+		p := filepath.Join(root, filepath.FromSlash(f.rel))
+		if ok, err := Confined(root, p); err != nil {
+			return nil, err
+		} else if ok {
+			*f.out = p
 		}
 	}
-	l.InventoryJSON = existing(filepath.Join(root, InventoryJSON))
-	l.ClanNix = existing(filepath.Join(root, ClanNix))
-	l.Service = existing(filepath.Join(root, ServiceFile))
 	return l, nil
 }
 
+func machines(root string) (map[string]Machine, error) {
+	out := map[string]Machine{}
+	entries, err := confinedDir(root, MachinesDir)
+	if err != nil || entries == nil {
+		return out, err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		dir := filepath.Join(root, MachinesDir, e.Name())
+		if isDir, err := confinedEntry(root, dir, e, true); err != nil || !isDir {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := CheckMachineName(e.Name(), MachinesDir+"/"); err != nil {
+			return nil, err
+		}
+		m := Machine{Dir: dir}
+		if m.Infrastructure, err = configFile(root, filepath.Join(dir, "infrastructure.nix")); err != nil {
+			return nil, err
+		}
+		if m.Configuration, err = configFile(root, filepath.Join(dir, "configuration.nix")); err != nil {
+			return nil, err
+		}
+		out[e.Name()] = m
+	}
+	return out, nil
+}
 // MachineNames returns the machine names in sorted order.
 func (l *Layout) MachineNames() []string {
 	names := make([]string, 0, len(l.Machines))
@@ -129,27 +170,74 @@ func (l *Layout) MachineNames() []string {
 	return names
 }
 
-func nixFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
+// nixFiles lists the .nix files of the folder rel, symbolic links inside
+// the clan included, as every other file of the configuration.
+func nixFiles(root, rel string) ([]string, error) {
+	entries, err := confinedDir(root, rel)
 	if err != nil {
 		return nil, err
 	}
 	var files []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".nix") {
-			files = append(files, filepath.Join(dir, e.Name()))
+		if !strings.HasSuffix(e.Name(), ".nix") {
+			continue
+		}
+		p := filepath.Join(root, filepath.FromSlash(rel), e.Name())
+		if ok, err := confinedEntry(root, p, e, false); err != nil {
+			return nil, err
+		} else if ok {
+			files = append(files, p)
 		}
 	}
 	sort.Strings(files)
 	return files, nil
 }
 
-func existing(path string) string {
-	if _, err := os.Stat(path); err == nil {
-		return path
+// confinedDir reads the folder rel, refusing it when it leads outside the
+// clan; nil when it does not exist.
+func confinedDir(root, rel string) ([]os.DirEntry, error) {
+	dir := filepath.Join(root, filepath.FromSlash(rel))
+	if ok, err := Confined(root, dir); err != nil || !ok {
+		return nil, err
 	}
-	return ""
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return entries, err
+}
+
+// confinedEntry reports whether the entry e at p, of a folder inside the
+// clan, is a folder (wantDir) or a regular file, following a symbolic link
+// only when it stays inside the clan.
+func confinedEntry(root, p string, e os.DirEntry, wantDir bool) (bool, error) {
+	if e.Type()&os.ModeSymlink == 0 {
+		return e.IsDir() == wantDir && (wantDir || e.Type().IsRegular()), nil
+	}
+	if ok, err := Confined(root, p); err != nil || !ok {
+		return false, err
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return false, err
+	}
+	return fi.IsDir() == wantDir && (wantDir || fi.Mode().IsRegular()), nil
+}
+
+// configFile returns p, a file of a folder inside the clan, when it exists
+// (following a symbolic link that stays inside), "" when it does not.
+func configFile(root, p string) (string, error) {
+	fi, err := os.Lstat(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		if ok, err := Confined(root, p); err != nil || !ok {
+			return "", err
+		}
+	}
+	return p, nil
 }

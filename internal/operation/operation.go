@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/report"
@@ -145,11 +146,20 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	if kind == Apply && r.Confirm == nil {
 		return r.applyUnconfirmed(ctx, w, res, inv, config)
 	}
+	// The plan file holds the config's secrets in plain text (unless state
+	// encryption covers plans): it lives only until applied, and a plan
+	// that is not applied is not saved at all.
+	planFile := ""
+	if kind != Plan {
+		planFile = filepath.Join(dir, "tfplan")
+		defer os.Remove(planFile)
+	}
 	for attempt := 1; ; attempt++ {
 		phase = report.PhasePlan
 		r.event(name, phase, "")
-		planFile := filepath.Join(dir, "tfplan")
-		os.Remove(planFile)
+		if planFile != "" {
+			os.Remove(planFile)
+		}
 		counts, changed, err := r.plan(ctx, kind, inv, planFile)
 		res.Add, res.Change, res.Destroy = counts.Add, counts.Change, counts.Remove
 		if err != nil {
@@ -226,7 +236,10 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 
 func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planFile string) (tofu.ChangeSummary, bool, error) {
 	var counts tofu.ChangeSummary
-	inv.Args = []string{"plan", "-input=false", "-json", "-detailed-exitcode", "-out=" + planFile}
+	inv.Args = []string{"plan", "-input=false", "-json", "-detailed-exitcode"}
+	if planFile != "" {
+		inv.Args = append(inv.Args, "-out="+planFile)
+	}
 	if kind == Destroy {
 		inv.Args = append(inv.Args, "-destroy")
 	}
@@ -239,6 +252,14 @@ func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planF
 		}
 	}
 	err := r.Engine.Run(ctx, inv)
+	if planFile != "" {
+		// tofu creates it as any file (0666 less the umask): 0600 at most.
+		if fi, serr := os.Stat(planFile); serr == nil {
+			if cerr := os.Chmod(planFile, fi.Mode().Perm()&0o600); cerr != nil && err == nil {
+				err = cerr
+			}
+		}
+	}
 	var exit *tofu.ExitError
 	if errors.As(err, &exit) && exit.Code == 2 {
 		return counts, true, nil
@@ -313,7 +334,7 @@ func (r *Runner) openLog(name string) (*os.File, error) {
 	if err := os.MkdirAll(r.LogDir, 0o755); err != nil {
 		return nil, err
 	}
-	return os.OpenFile(filepath.Join(r.LogDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	return os.OpenFile(filepath.Join(r.LogDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0o644)
 }
 
 func (r *Runner) event(ws string, phase report.Phase, msg string) {

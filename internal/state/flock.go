@@ -26,7 +26,8 @@ func (l *fileLock) tryLock() (bool, error) {
 	if l.f != nil {
 		return true, nil
 	}
-	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_RDWR, 0o644)
+	// O_NOFOLLOW: a link planted after the checks is not followed either.
+	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW, 0o644)
 	if err != nil {
 		return false, err
 	}

@@ -98,6 +98,9 @@ type LocalLock struct {
 // warning through warn.
 func LockLocal(ctx context.Context, p Paths, command string, timeout time.Duration, warn func(string)) (*LocalLock, error) {
 	path := p.LocalLockPath()
+	if err := p.CheckLinks(); err != nil {
+		return nil, err
+	}
 	if err := EnsureWorkDir(p.Root); err != nil {
 		return nil, err
 	}
@@ -150,6 +153,9 @@ func (lk *LocalLock) Unlock() error {
 // removes the lock files even then (the holder keeps running unprotected).
 func UnlockLocal(p Paths, force bool, warn func(string)) error {
 	path := p.LocalLockPath()
+	if err := p.CheckLinks(); err != nil {
+		return err
+	}
 	h, _ := readHolder(holderPath(path))
 	f := newFileLock(path)
 	got, err := f.tryLock()

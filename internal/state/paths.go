@@ -11,9 +11,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 )
 
 // Kind is the kind of a workspace.
@@ -56,9 +56,6 @@ type Paths struct {
 
 // PathsFor returns the paths of workspace name of kind below the clan root.
 func PathsFor(root string, kind Kind, name string) (Paths, error) {
-	if err := checkName(name); err != nil {
-		return Paths{}, err
-	}
 	var dir string
 	switch kind {
 	case KindShared:
@@ -70,6 +67,9 @@ func PathsFor(root string, kind Kind, name string) (Paths, error) {
 		dir = StateRoot + "/machines/" + name
 	default:
 		return Paths{}, fmt.Errorf("workspace %q: unknown kind %q (want shared or machine)", name, kind)
+	}
+	if err := checkName(kind, name); err != nil {
+		return Paths{}, err
 	}
 	return Paths{
 		Root:      root,
@@ -89,6 +89,23 @@ func (p Paths) Abs(rel string) string { return filepath.Join(p.Root, filepath.Fr
 // Committed are the files of the workspace that belong in git.
 func (p Paths) Committed() []string { return []string{p.State, p.LockFile, p.Record} }
 
+// CheckLinks refuses a symbolic link among the workspace's files (its state
+// folder and what is in it, its lock and run marker), naming it, before
+// anything is opened or created there: tofu would follow it when it writes
+// terraform.tfstate or its .backup. clan.Discover checks the whole clan the
+// same way; this keeps every session safe on its own.
+func (p Paths) CheckLinks() error {
+	if err := clan.CheckTree(p.Root, p.Dir, 1); err != nil {
+		return err
+	}
+	for _, rel := range []string{locksDir + "/" + p.Workspace + ".lock", locksDir + "/" + p.Workspace + ".holder.json", markersDir + "/" + p.Workspace + ".json"} {
+		if err := clan.CheckNoLinks(p.Root, rel); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // LocalLockPath is the flock file of the workspace on this host.
 func (p Paths) LocalLockPath() string {
 	return filepath.Join(p.Root, locksDir, p.Workspace+".lock")
@@ -101,13 +118,13 @@ func (p Paths) markerPath() string {
 	return filepath.Join(p.Root, markersDir, p.Workspace+".json")
 }
 
-// checkName keeps workspace names usable as one path segment and a ref name.
-func checkName(name string) error {
-	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\:~^?*[ \t\n") ||
-		strings.HasPrefix(name, "-") || strings.HasSuffix(name, ".lock") || strings.Contains(name, "..") {
-		return fmt.Errorf("workspace name %q cannot be used as a folder and git ref name", name)
+// checkName keeps workspace names usable as one path segment and a ref
+// name: Clan's rule for machine names (internal/clan owns it).
+func checkName(kind Kind, name string) error {
+	if kind == KindShared && name == clan.SharedWorkspace {
+		return nil
 	}
-	return nil
+	return clan.CheckMachineName(name, "")
 }
 
 // EnsureWorkDir creates .clan-terranix/.gitignore ("*") when missing.

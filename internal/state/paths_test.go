@@ -19,12 +19,14 @@ func TestPathsFor(t *testing.T) {
 		t.Fatalf("shared = %+v", p)
 	}
 	bad := map[string]string{
-		"../etc":   `workspace name "../etc" cannot be used as a folder and git ref name`,
-		"a b":      `workspace name "a b" cannot be used as a folder and git ref name`,
-		"x.lock":   `workspace name "x.lock" cannot be used`,
-		"":         `workspace name "" cannot be used`,
-		"-rf":      `workspace name "-rf" cannot be used`,
-		"shared/x": `workspace name "shared/x" cannot be used`,
+		"../etc":   `machine name "../etc": use letters, digits and - (not first or last), as Clan does for hostnames`,
+		"a b":      `machine name "a b": use letters`,
+		"x.lock":   `machine name "x.lock": use letters`,
+		"":         `machine name "": use letters`,
+		"-rf":      `machine name "-rf": use letters`,
+		"shared/x": `machine name "shared/x": use letters`,
+		"a@{1}":    `machine name "a@{1}": use letters`,
+		"shared":   `machine name "shared" is reserved for the workspace of inventory/infrastructure/shared/`,
 	}
 	for name, want := range bad {
 		if _, err := PathsFor("/clan", KindMachine, name); err == nil || !strings.HasPrefix(err.Error(), want) {

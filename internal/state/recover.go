@@ -148,7 +148,8 @@ func RestoreIfTorn(ctx context.Context, p Paths, repo gitcli.Repo, inGit bool) (
 	if err := os.Rename(p.Abs(p.State), p.Abs(torn)); err != nil {
 		return "", fmt.Errorf("cannot set torn state %s aside: %v", p.State, err)
 	}
-	if err := atomicfile.Write(p.Abs(p.State), best.data, 0o644); err != nil {
+	// 0600 as tofu writes state (less the umask): it may hold secrets.
+	if err := atomicfile.Write(p.Abs(p.State), best.data, 0o600); err != nil {
 		return "", fmt.Errorf("cannot restore state %s: %v", p.State, err)
 	}
 	serial := fmt.Sprintf(" (serial %d)", best.info.Serial)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"sort"
 )
@@ -66,10 +67,20 @@ func (s *Set) WriteWorkDir(root string, w *Workspace) (string, error) {
 		return "", err
 	}
 	dir := filepath.Join(root, filepath.FromSlash(w.WorkDir()))
+	// tofu writes here (.terraform/, tfplan, errored.tfstate): no planted
+	// link may send that elsewhere. Below .terraform/providers the links
+	// are tofu's own, into the plugin cache.
+	if err := clan.CheckTree(root, w.WorkDir(), 2); err != nil {
+		return "", err
+	}
 	if err := state.EnsureWorkDir(root); err != nil {
 		return "", err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// Private: tofu's plan file there holds the config's secrets in plain text.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
 		return "", err
 	}
 	file := filepath.Join(dir, ConfigFile)

@@ -25,7 +25,7 @@ const (
 )
 
 // SharedName is the name of the workspace built from inventory/infrastructure/shared.
-const SharedName = "shared"
+const SharedName = clan.SharedWorkspace
 
 // Workspace is one Terraform root module of the clan.
 type Workspace struct {
@@ -137,6 +137,9 @@ func Build(root string, res *nixeval.Result) (*Set, error) {
 // git): each workspace not declaring its own backend block gets its place in
 // the team backend.
 func BuildWithBackend(root string, res *nixeval.Result, team *clan.Backend) (*Set, error) {
+	if err := checkMachineNames(res); err != nil {
+		return nil, err
+	}
 	s := &Set{byName: map[string]*Workspace{}, Warnings: res.Warnings}
 	names := make([]string, 0, len(res.Workspaces))
 	for name := range res.Workspaces {
@@ -171,6 +174,29 @@ func BuildWithBackend(root string, res *nixeval.Result, team *clan.Backend) (*Se
 		}
 	}
 	return s, nil
+}
+
+// checkMachineNames refuses, before any file is made from a name, a machine
+// of the inventory whose name Clan would refuse or that is a workspace's own
+// ("shared": it would take the shared workspace's place). Folders under
+// machines/ were checked by clan.Discover.
+func checkMachineNames(res *nixeval.Result) error {
+	names := make([]string, 0, len(res.Machines)+len(res.Workspaces))
+	for m := range res.Machines {
+		names = append(names, m)
+	}
+	for name, ew := range res.Workspaces {
+		if ew.Kind != string(KindShared) || name != SharedName {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, m := range names {
+		if err := clan.CheckMachineName(m, "the inventory (inventory.json, clan.nix or machines/)"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func newWorkspace(root, name string, ew nixeval.Workspace) (*Workspace, error) {

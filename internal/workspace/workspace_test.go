@@ -146,3 +146,25 @@ func golden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s differs:\n--- want\n%s\n--- got\n%s", path, want, got)
 	}
 }
+
+// A machine name from the inventory is refused before any file is made from
+// it: "../../x" would be a folder outside the clan, "shared" the shared
+// workspace's place.
+func TestBadMachineNamesAreRefused(t *testing.T) {
+	for name, want := range map[string]string{
+		"../../x": `machine name "../../x" in the inventory (inventory.json, clan.nix or machines/): use letters, digits and -`,
+		"shared":  `machine name "shared" in the inventory (inventory.json, clan.nix or machines/) is reserved for the workspace of inventory/infrastructure/shared/`,
+	} {
+		res := planResult(`{"vpc_id": {"value": "x"}, "subnet_id": {"value": "y"}}`)
+		res.Machines = map[string]nixeval.Machine{name: {}}
+		if _, err := Build("/clan", res); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("Build with machine %q = %v, want %q", name, err, want)
+		}
+	}
+	// A machine workspace that took the shared one's place.
+	res := planResult(`{"vpc_id": {"value": "x"}, "subnet_id": {"value": "y"}}`)
+	res.Workspaces["shared"] = nixeval.Workspace{Kind: "machine", Machine: "shared", Config: json.RawMessage(`{}`)}
+	if _, err := Build("/clan", res); err == nil || !strings.Contains(err.Error(), `machine name "shared"`) {
+		t.Errorf("Build with a machine workspace named shared = %v", err)
+	}
+}
