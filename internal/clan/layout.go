@@ -160,6 +160,7 @@ func machines(root string) (map[string]Machine, error) {
 	}
 	return out, nil
 }
+
 // MachineNames returns the machine names in sorted order.
 func (l *Layout) MachineNames() []string {
 	names := make([]string, 0, len(l.Machines))
