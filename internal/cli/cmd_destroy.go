@@ -27,7 +27,8 @@ func newDestroyCommand(g *GlobalOptions) *cobra.Command {
 		Short: "Destroy workspaces, dependents first, and commit their state",
 		Long: `Destroy the named workspaces, dependents before the workspaces they read. A workspace
 whose outputs another workspace with resources still reads is refused, unless that
-workspace is destroyed in the same run (name it, or pass --with-dependents).`,
+workspace is destroyed in the same run (name it, or pass --with-dependents).
+The state of a machine that is gone ('status' says orphaned) is destroyed when named.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Workspaces = args
 			return runDestroy(cmd.Context(), opts)
@@ -39,6 +40,7 @@ workspace is destroyed in the same run (name it, or pass --with-dependents).`,
 }
 
 func runDestroy(ctx context.Context, opts *destroyOptions) error {
+	opts.Run.orphans = true
 	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, false)
 	if err != nil {
 		return err

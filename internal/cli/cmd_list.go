@@ -8,6 +8,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
 type listOptions struct {
@@ -42,6 +44,8 @@ type listedWorkspace struct {
 	Outputs   []string `json:"outputs"`
 	StateFile string   `json:"stateFile"`
 	Files     []string `json:"files"`
+	// Orphaned is the state of a machine that is gone (see workspace.Orphans).
+	Orphaned bool `json:"orphaned,omitempty"`
 }
 
 func runList(ctx context.Context, opts *listOptions) error {
@@ -68,6 +72,14 @@ func runList(ctx context.Context, opts *listOptions) error {
 			StateFile: stateFile, Files: nonNil(w.Files),
 		})
 	}
+	orphans, err := lc.Set.Orphans(lc.Root)
+	if err != nil {
+		return err
+	}
+	for _, o := range orphans {
+		listed = append(listed, listedWorkspace{Name: o.Name, Kind: string(workspace.KindMachine), Machine: o.Name,
+			Tags: []string{}, DependsOn: []string{}, Reads: []string{}, Outputs: []string{}, StateFile: o.StateFile, Files: []string{}, Orphaned: true})
+	}
 	if opts.JSON {
 		return writeJSON(opts.Stdout, listed)
 	}
@@ -78,7 +90,11 @@ func runList(ctx context.Context, opts *listOptions) error {
 		if deps == "" {
 			deps = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Name, l.Kind, deps, l.StateFile)
+		kind := l.Kind
+		if l.Orphaned {
+			kind += " (orphaned)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Name, kind, deps, l.StateFile)
 	}
 	return tw.Flush()
 }

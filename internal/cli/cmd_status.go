@@ -39,6 +39,8 @@ type workspaceStatus struct {
 	Workspace string `json:"workspace"`
 	Status    string `json:"status"`
 	LockedBy  string `json:"lockedBy,omitempty"`
+	// Note says what to do about an orphaned state.
+	Note string `json:"note,omitempty"`
 }
 
 func runStatus(ctx context.Context, opts *statusOptions) error {
@@ -59,6 +61,13 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		row.LockedBy = lockHolder(lc, w)
 		rows = append(rows, row)
 	}
+	orphans, err := lc.Set.Orphans(lc.Root)
+	if err != nil {
+		return err
+	}
+	for _, o := range orphans {
+		rows = append(rows, workspaceStatus{Workspace: o.Name, Status: "orphaned", Note: orphanNote(o)})
+	}
 	if opts.JSON {
 		return writeJSON(opts.Stdout, rows)
 	}
@@ -69,7 +78,11 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		if r.LockedBy != "" {
 			lock = "locked by " + r.LockedBy
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Workspace, r.Status, lock)
+		status := r.Status
+		if r.Note != "" {
+			status = r.Note
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Workspace, status, lock)
 	}
 	return tw.Flush()
 }

@@ -33,6 +33,8 @@ type RunFlags struct {
 	FailFast       bool
 	Yes            bool
 	Changed        bool
+	// orphans: the named workspaces may be orphaned machine states (destroy).
+	orphans bool
 }
 
 func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
@@ -95,6 +97,11 @@ func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []s
 	}()
 	if lc, err = evaluateClan(ctx, g, eo, layout); err != nil {
 		return nil, nil, nil, err
+	}
+	if rf.orphans {
+		if err = adoptOrphans(lc, names); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	if selected, err = selection(lc, names, rf, withDeps); err != nil {
 		return nil, nil, nil, err

@@ -99,6 +99,10 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	if !ok {
 		return failed(res, fmt.Errorf("no workspace %q", name))
 	}
+	if w.Orphaned && kind != Destroy {
+		// Its config is empty: anything but a destroy would destroy too.
+		return failed(res, fmt.Errorf("workspace %s is the state of a machine that is gone: destroy it, or bring the machine back", name))
+	}
 	if r.OnlyChanged && kind != Destroy {
 		status, err := r.changeStatus(w)
 		if err != nil {

@@ -45,6 +45,9 @@ type Workspace struct {
 	Outputs []string
 	// Backend is where the state lives; Local for state in git.
 	Backend Backend
+	// Orphaned is set for the state of a machine that is gone (AddOrphan):
+	// its config is empty, so that destroying it is all it can do.
+	Orphaned bool
 	// config is the evaluated Terraform JSON, decoded with json.Number.
 	config map[string]any
 }
