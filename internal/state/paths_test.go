@@ -2,6 +2,8 @@ package state
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -54,4 +56,31 @@ func TestGitLockNeedsARepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close(context.Background())
+}
+
+// A session refuses, naming it, a link planted among the workspace's files
+// after the clan was discovered (tofu would follow it).
+func TestBeginRefusesLinks(t *testing.T) {
+	isolateGit(t)
+	for _, rel := range []string{"terraform-state/machines/web/terraform.tfstate.backup", ".clan-terranix/locks/web.lock", ".clan-terranix/runs/web.json"} {
+		root, outside := t.TempDir(), t.TempDir()
+		target := filepath.Join(outside, "bashrc")
+		if err := os.WriteFile(target, []byte("keep"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		link := filepath.Join(root, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Begin(context.Background(), machinePaths(t, root, "web"), "apply", Options{})
+		if err == nil || !strings.HasPrefix(err.Error(), rel+" is a symbolic link (to "+target+")") {
+			t.Errorf("%s: Begin = %v", rel, err)
+		}
+		if data, _ := os.ReadFile(target); string(data) != "keep" {
+			t.Errorf("%s: target changed: %q", rel, data)
+		}
+	}
 }

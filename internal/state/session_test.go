@@ -172,6 +172,9 @@ func TestTornStateIsRestored(t *testing.T) {
 		if err != nil || info.Serial != 4 {
 			t.Fatalf("restored state: %+v %v", info, err)
 		}
+		if fi, _ := os.Stat(p.Abs(p.State)); fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("restored state has mode %v; tofu writes state 0600", fi.Mode().Perm())
+		}
 		if !w.contains("is truncated after 30 bytes") || !w.contains("restored it from terraform-state/machines/web/terraform.tfstate.backup (serial 4)") {
 			t.Fatalf("warnings = %v", w.lines)
 		}
