@@ -12,11 +12,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/clan-terranix/clan-terranix/examples"
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 )
 
 //go:embed all:templates
@@ -106,8 +106,6 @@ type Result struct {
 	Skipped []string `json:"skipped"`
 }
 
-var machineName = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_-]*$`)
-
 // Init writes the layout for opts.Provider into opts.Dir.
 func Init(opts Options) (Result, error) {
 	var res Result
@@ -118,8 +116,8 @@ func Init(opts Options) (Result, error) {
 	if opts.Machine == "" {
 		opts.Machine = "web-server"
 	}
-	if !machineName.MatchString(opts.Machine) {
-		return res, fmt.Errorf("machine name %q: use letters, digits, - and _ (a hostname)", opts.Machine)
+	if err := clan.CheckMachineName(opts.Machine, ""); err != nil {
+		return res, err
 	}
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
