@@ -25,8 +25,8 @@ type LinkError struct {
 }
 
 func (e *LinkError) Error() string {
-	return fmt.Sprintf("%s is a symbolic link (to %s): clan-terranix follows no links under %s/, %s/ or in the inventory; replace it with what it points to, or remove it",
-		Quote(e.Rel), Quote(e.Target), StateDir, WorkDir)
+	return fmt.Sprintf("%s is a symbolic link (to %s): clan-terranix follows no links where it writes (%s/, %s/, %s, machine folders); replace it with what it points to, or remove it",
+		Quote(e.Rel), Quote(e.Target), StateDir, WorkDir, InventoryJSON)
 }
 
 // CheckNoLinks refuses a symbolic link at rel (slash-separated, relative to
