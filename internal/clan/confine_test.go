@@ -1,6 +1,7 @@
 package clan
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,8 +22,8 @@ func symlink(t *testing.T, target, link string) {
 // name before anything runs; the file it points to stays as it was.
 func TestDiscoverRefusesLinksWhereTheToolWrites(t *testing.T) {
 	for name, c := range map[string]struct{ link, target, want string }{
-		"state backup":       {"terraform-state/machines/web/terraform.tfstate.backup", "OUTSIDE/bashrc", "terraform-state/machines/web/terraform.tfstate.backup is a symbolic link (to OUTSIDE/bashrc)"},
-		"dangling state":     {"terraform-state/machines/web/terraform.tfstate", "OUTSIDE/nowhere/terraform.tfstate", "terraform-state/machines/web/terraform.tfstate is a symbolic link (to OUTSIDE/nowhere/terraform.tfstate)"},
+		"shared state":       {"terraform-state/shared/terraform.tfstate", "OUTSIDE/nowhere/terraform.tfstate", "terraform-state/shared/terraform.tfstate is a symbolic link (to OUTSIDE/nowhere/terraform.tfstate)"},
+		"machine state dir":  {"terraform-state/machines/web", "OUTSIDE", "terraform-state/machines/web is a symbolic link (to OUTSIDE)"},
 		"shared state dir":   {"terraform-state/shared", "OUTSIDE", "terraform-state/shared is a symbolic link (to OUTSIDE)"},
 		"state root":         {"terraform-state", "OUTSIDE", "terraform-state is a symbolic link (to OUTSIDE)"},
 		"work dir root":      {".clan-terranix", "OUTSIDE", ".clan-terranix is a symbolic link (to OUTSIDE)"},
@@ -137,5 +138,32 @@ func TestDiscoverRefusesBadMachineFolders(t *testing.T) {
 	write(t, root, "machines/shared/infrastructure.nix", "{ }")
 	if _, err := Discover(root); err == nil || !strings.HasPrefix(err.Error(), `machine name "shared" in machines/ is reserved`) {
 		t.Errorf("Discover = %v", err)
+	}
+}
+
+// BenchmarkDiscover500 is Discover of a clan of 500 applied machines (state
+// folder, work dir, lock per machine): what the link checks add to every run.
+func BenchmarkDiscover500(b *testing.B) {
+	root := b.TempDir()
+	for i := range 500 {
+		m := fmt.Sprintf("m%03d", i)
+		for _, f := range []string{"machines/" + m + "/infrastructure.nix", "terraform-state/machines/" + m + "/terraform.tfstate",
+			"terraform-state/machines/" + m + "/.terraform.lock.hcl", "terraform-state/machines/" + m + "/applied.json",
+			".clan-terranix/work/" + m + "/config.tf.json", ".clan-terranix/work/" + m + "/.terraform/terraform.tfstate",
+			".clan-terranix/locks/" + m + ".lock"} {
+			p := filepath.Join(root, f)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte("{ }"), 0o644); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := Discover(root); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

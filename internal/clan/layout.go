@@ -82,10 +82,12 @@ func Discover(root string) (*Layout, error) {
 	if fi, err := os.Stat(root); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("clan directory %s does not exist", root)
 	}
-	// Depth 2 of the work dir covers its own files, each workspace's folder
-	// and lock and the logs; the files tofu writes in a work dir are checked
-	// when it is written (workspace.WriteWorkDir).
-	if err := CheckTree(root, StateDir, -1); err != nil {
+	// Depth 2 covers every folder of the state and the work dir, each
+	// workspace's lock and the logs, in a few reads however many machines
+	// there are; the files in each workspace's folders are checked when a
+	// run takes it (state.Paths.CheckLinks, workspace.WriteWorkDir), before
+	// tofu starts.
+	if err := CheckTree(root, StateDir, 2); err != nil {
 		return nil, err
 	}
 	if err := CheckTree(root, WorkDir, 2); err != nil {

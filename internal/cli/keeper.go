@@ -138,6 +138,28 @@ func (k *sessionKeeper) committed(s *state.Session, err error) {
 	k.close(context.Background(), s)
 }
 
+// checkLinks refuses a link among the files of the selected workspaces
+// before any of them runs (each session checks its own again).
+func checkLinks(lc *loadedClan, selected []string) error {
+	for _, name := range selected {
+		w, ok := lc.Set.Get(name)
+		if !ok {
+			continue
+		}
+		p, err := statePaths(lc.Root, w)
+		if err != nil {
+			return err
+		}
+		if err := p.CheckLinks(); err != nil {
+			return err
+		}
+		if err := clan.CheckTree(lc.Root, w.WorkDir(), 2); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func statePaths(root string, w *workspace.Workspace) (state.Paths, error) {
 	return state.PathsFor(root, state.Kind(w.Kind), w.Name)
 }

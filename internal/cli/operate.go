@@ -106,6 +106,9 @@ func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []s
 	if selected, err = selection(lc, names, rf, withDeps); err != nil {
 		return nil, nil, nil, err
 	}
+	if err = checkLinks(lc, selected); err != nil {
+		return nil, nil, nil, err
+	}
 	if runner, err = newRunner(ctx, g, lc); err != nil {
 		return nil, nil, nil, err
 	}

@@ -62,7 +62,8 @@ func TestGitLockNeedsARepository(t *testing.T) {
 // after the clan was discovered (tofu would follow it).
 func TestBeginRefusesLinks(t *testing.T) {
 	isolateGit(t)
-	for _, rel := range []string{"terraform-state/machines/web/terraform.tfstate.backup", ".clan-terranix/locks/web.lock", ".clan-terranix/runs/web.json"} {
+	for _, rel := range []string{"terraform-state/machines/web/terraform.tfstate.backup", "terraform-state/machines/web/terraform.tfstate",
+		"terraform-state/machines/web/.terraform.tfstate.lock.info", ".clan-terranix/locks/web.lock", ".clan-terranix/runs/web.json"} {
 		root, outside := t.TempDir(), t.TempDir()
 		target := filepath.Join(outside, "bashrc")
 		if err := os.WriteFile(target, []byte("keep"), 0o644); err != nil {
