@@ -14,7 +14,7 @@ func orphanNote(o workspace.Orphan) string {
 	if o.Resources < 0 {
 		held = "resources (encrypted or unreadable state)"
 	}
-	return fmt.Sprintf("orphaned: no machine %s any more, its state holds %s (clan-terranix destroy %s)", o.Name, held, o.Name)
+	return fmt.Sprintf("orphaned: no workspace %s any more (its machine or infrastructure is gone), its state holds %s (clan-terranix destroy %s)", o.Name, held, o.Name)
 }
 
 // adoptOrphans makes the orphaned machine states among names workspaces of
