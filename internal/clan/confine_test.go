@@ -118,6 +118,7 @@ func TestCheckMachineName(t *testing.T) {
 	}
 	for name, want := range map[string]string{
 		"shared":                 `machine name "shared" in the inventory is reserved for the workspace of inventory/infrastructure/shared/: rename the machine`,
+		"Shared":                 `machine name "Shared" in the inventory is reserved`,
 		"../../x":                `machine name "../../x" in the inventory: use letters, digits and - (not first or last), as Clan does for hostnames`,
 		"web\x1b[31mred":         `machine name "web\x1b[31mred" in the inventory: use letters`,
 		"a@{b":                   `machine name "a@{b" in the inventory: use letters`,
@@ -130,6 +131,15 @@ func TestCheckMachineName(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), want) || strings.ContainsAny(err.Error(), "\x1b\n") {
 			t.Errorf("CheckMachineName(%q) = %v, want %q", name, err, want)
 		}
+	}
+}
+
+func TestDiscoverRefusesControlCharactersInFileNames(t *testing.T) {
+	root := t.TempDir()
+	write(t, root, "inventory/infrastructure/shared/x\x1b[2J.nix", "{ }")
+	_, err := Discover(root)
+	if err == nil || err.Error() != `inventory/infrastructure/shared/"x\x1b[2J.nix": a file name with control characters; rename it` {
+		t.Errorf("Discover = %v", err)
 	}
 }
 

@@ -187,6 +187,10 @@ func nixFiles(root, rel string) ([]string, error) {
 		if !strings.HasSuffix(e.Name(), ".nix") {
 			continue
 		}
+		if !printable(e.Name()) {
+			// Nix would print the name raw in its messages.
+			return nil, fmt.Errorf("%s/%s: a file name with control characters; rename it", rel, Quote(e.Name()))
+		}
 		p := filepath.Join(root, filepath.FromSlash(rel), e.Name())
 		if ok, err := confinedEntry(root, p, e, false); err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -31,7 +32,7 @@ func CheckMachineName(name, where string) error {
 	case utf8.RuneCountInString(name) > MaxMachineNameLength:
 		return fmt.Errorf("machine name %q…%s is %d characters long; Clan allows at most %d (a hostname)",
 			string([]rune(name)[:16]), where, utf8.RuneCountInString(name), MaxMachineNameLength)
-	case name == SharedWorkspace:
+	case strings.EqualFold(name, SharedWorkspace): // one lock file on a case-insensitive disk
 		return fmt.Errorf("machine name %q%s is reserved for the workspace of %s/: rename the machine", name, where, SharedDir)
 	case !machineName.MatchString(name):
 		return fmt.Errorf("machine name %q%s: use letters, digits and - (not first or last), as Clan does for hostnames", name, where)
@@ -39,14 +40,26 @@ func CheckMachineName(name, where string) error {
 	return nil
 }
 
+// printable reports whether s has no control characters (escape sequences,
+// line breaks) and is valid UTF-8.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // Quote returns s as it is when every character is printable and not a
 // quote, and Go-quoted otherwise: names and paths from the clan never reach
 // the terminal with escape sequences or line breaks in them.
 func Quote(s string) string {
-	for _, r := range s {
-		if !unicode.IsPrint(r) || r == '"' || r == '\\' {
-			return strconv.Quote(s)
-		}
+	if !printable(s) || strings.ContainsAny(s, `"\\`) {
+		return strconv.Quote(s)
 	}
 	if s == "" {
 		return `""`

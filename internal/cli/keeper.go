@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -138,9 +139,11 @@ func (k *sessionKeeper) committed(s *state.Session, err error) {
 	k.close(context.Background(), s)
 }
 
-// checkLinks refuses a link among the files of the selected workspaces
-// before any of them runs (each session checks its own again).
+// checkLinks refuses a link among the files of the selected workspaces and
+// those they read, before any of them runs (each session checks its own
+// again).
 func checkLinks(lc *loadedClan, selected []string) error {
+	var read []string
 	for _, name := range selected {
 		w, ok := lc.Set.Get(name)
 		if !ok {
@@ -155,6 +158,16 @@ func checkLinks(lc *loadedClan, selected []string) error {
 		}
 		if err := clan.CheckTree(lc.Root, w.WorkDir(), 2); err != nil {
 			return err
+		}
+		read = append(read, w.Dependencies()...)
+	}
+	// tofu only reads the state of an upstream workspace.
+	slices.Sort(read)
+	for _, name := range slices.Compact(read) {
+		if w, ok := lc.Set.Get(name); ok {
+			if err := clan.CheckTree(lc.Root, w.StateDir(), 1); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
