@@ -106,6 +106,23 @@ func (p Paths) CheckLinks() error {
 	return nil
 }
 
+// keepPrivate makes the state file and tofu's backup of it 0600 at most:
+// they may hold secrets. tofu keeps the mode of a state file it rewrites,
+// but creates a new one (and every backup) 0666 less the umask. git tracks
+// no such mode, so this changes nothing it sees.
+func (p Paths) keepPrivate() error {
+	for _, rel := range []string{p.State, p.Backup} {
+		fi, err := os.Lstat(p.Abs(rel))
+		if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if err := os.Chmod(p.Abs(rel), fi.Mode().Perm()&0o600); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // LocalLockPath is the flock file of the workspace on this host.
 func (p Paths) LocalLockPath() string {
 	return filepath.Join(p.Root, locksDir, p.Workspace+".lock")

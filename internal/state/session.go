@@ -114,6 +114,9 @@ func Begin(ctx context.Context, p Paths, op string, opts Options) (s *Session, e
 	if s.Before, err = s.safeguards(ctx); err != nil {
 		return nil, err
 	}
+	if err := p.keepPrivate(); err != nil {
+		return nil, err
+	}
 	if !opts.ReadOnly {
 		if err := writeMarker(p, marker{Op: op, Command: opts.Command, Holder: CurrentHolder(p.Workspace, opts.Command), Before: s.Before}); err != nil {
 			return nil, err
@@ -157,6 +160,10 @@ func FinishAll(ctx context.Context, items []Finishing) (commit string, errs []er
 		if restored != "" {
 			s.opts.Warn(restored)
 			items[i].Summary.Result, items[i].Summary.Note = "recovered", restored
+		}
+		if err := s.Paths.keepPrivate(); err != nil {
+			errs[i] = err
+			continue
 		}
 		if s.inGit {
 			committing = append(committing, i)
