@@ -38,3 +38,10 @@ func adoptOrphans(lc *loadedClan, names []string) error {
 	lc.Graph, err = graph.New(lc.Set.Deps())
 	return err
 }
+
+// isOrphan reports whether name is an orphaned machine state of lc (its
+// lock can be removed, so that its destroy can run).
+func isOrphan(lc *loadedClan, name string) bool {
+	orphans, _ := lc.Set.Orphans(lc.Root)
+	return slices.ContainsFunc(orphans, func(o workspace.Orphan) bool { return o.Name == name })
+}
