@@ -32,8 +32,35 @@ func OutputsPath(machine string) string {
 // at path (created when absent), keeping every other key, their order and the
 // file's indentation. It reports whether the file changed.
 func SetTargetHost(path, machine, targetHost string) (bool, error) {
+	return setTargetHost(path, machine, targetHost, nil)
+}
+
+// RefusedError is a targetHost that was written to inventory.json and undone
+// because the clan's check refused it: the file is as it was before.
+type RefusedError struct {
+	Machine, TargetHost string
+	Reason              error
+}
+
+func (e *RefusedError) Error() string {
+	return fmt.Sprintf("machine %s: targetHost %s not kept in %s: %v", e.Machine, e.TargetHost, InventoryFile, e.Reason)
+}
+
+// setTargetHost is SetTargetHost that runs check once the file changed,
+// still holding the inventory lock, and puts the file back as it was when
+// check fails (a *RefusedError).
+func setTargetHost(path, machine, targetHost string, check func() error) (bool, error) {
 	value, _ := marshalNoEscape(targetHost)
-	return editInventory(path, func(root *jsonObject) (bool, error) {
+	var after func() error
+	if check != nil {
+		after = func() error {
+			if err := check(); err != nil {
+				return &RefusedError{Machine: machine, TargetHost: targetHost, Reason: err}
+			}
+			return nil
+		}
+	}
+	return editInventory(path, after, func(root *jsonObject) (bool, error) {
 		machines, err := root.object("", "machines")
 		if err != nil {
 			return false, err
@@ -60,7 +87,7 @@ func SetTargetHost(path, machine, targetHost string) (bool, error) {
 // left in it. It reports whether the file changed.
 func ClearTargetHost(path, machine, targetHost string) (bool, error) {
 	value, _ := marshalNoEscape(targetHost)
-	return editInventory(path, func(root *jsonObject) (bool, error) {
+	return editInventory(path, nil, func(root *jsonObject) (bool, error) {
 		m := root.existing("machines").existing(machine)
 		deploy := m.existing("deploy")
 		if deploy == nil {
@@ -83,8 +110,10 @@ func ClearTargetHost(path, machine, targetHost string) (bool, error) {
 // if edit reports a change. Several runs of clan-terranix on one clan (two
 // operators, two terminals) each read, change and write the file: an
 // exclusive flock on .clan-terranix/inventory.lock beside it keeps one from
-// writing over what another just wrote.
-func editInventory(path string, edit func(root *jsonObject) (bool, error)) (bool, error) {
+// writing over what another just wrote. after, when set, runs once the file
+// changed, under the same lock (so it judges this edit alone); when it fails
+// the file is put back byte for byte, or removed if it did not exist.
+func editInventory(path string, after func() error, edit func(root *jsonObject) (bool, error)) (bool, error) {
 	unlock, err := lockFile(filepath.Join(filepath.Dir(path), ".clan-terranix", "inventory.lock"))
 	if err != nil {
 		return false, fmt.Errorf("%s: %v", path, err)
@@ -111,7 +140,25 @@ func editInventory(path string, edit func(root *jsonObject) (bool, error)) (bool
 	if err != nil {
 		return false, fmt.Errorf("%s: %v", path, err)
 	}
-	return true, writeFileAtomic(path, out)
+	if err := writeFileAtomic(path, out); err != nil {
+		return false, err
+	}
+	if after == nil {
+		return true, nil
+	}
+	checkErr := after()
+	if checkErr == nil {
+		return true, nil
+	}
+	if data == nil {
+		err = os.Remove(path)
+	} else {
+		err = writeFileAtomic(path, data)
+	}
+	if err != nil {
+		return false, fmt.Errorf("%s: undoing the edit (%v): %v", path, checkErr, err)
+	}
+	return false, checkErr
 }
 
 // WriteOutputs writes the non-sensitive outputs to machines/<m>/terraform-outputs.json
@@ -141,6 +188,10 @@ type WriteBackRequest struct {
 	// NixSetsTargetHost is true when Nix already sets inventory.machines.<m>.deploy.targetHost
 	// (or clan.core.networking.targetHost): then inventory.json is left alone, as the Clan CLI does.
 	NixSetsTargetHost bool
+	// Check, when set, judges inventory.json once the targetHost is in it
+	// (nixeval's CheckTargetHost: the clan still evaluates, with that address);
+	// when it fails the write is undone and WriteBack returns a *RefusedError.
+	Check func(targetHost string) error
 }
 
 // WriteBackResult says what WriteBack wrote. The caller commits Paths with CommitMessage.
@@ -152,10 +203,12 @@ type WriteBackResult struct {
 }
 
 // WriteBack records the machine's address in inventory.json and its outputs in
-// machines/<m>/terraform-outputs.json.
+// machines/<m>/terraform-outputs.json. A *RefusedError comes with the result
+// of everything else, to be committed all the same.
 func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 	var res WriteBackResult
 	var subjects []string
+	var refused error
 	addr, addrErr := TargetAddress(req.Machine, req.Outputs, req.Settings)
 	switch {
 	case addrErr != nil:
@@ -165,7 +218,15 @@ func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 		res.Notes = append(res.Notes, fmt.Sprintf("machine %s: Nix sets its targetHost, so inventory.json keeps it (address from outputs: %s)", req.Machine, res.TargetHost))
 	default:
 		res.TargetHost = TargetHost(req.Settings.TargetUser, addr, req.Settings.SSHPort)
-		changed, err := SetTargetHost(filepath.Join(req.Root, InventoryFile), req.Machine, res.TargetHost)
+		var check func() error
+		if req.Check != nil {
+			check = func() error { return req.Check(res.TargetHost) }
+		}
+		changed, err := setTargetHost(filepath.Join(req.Root, InventoryFile), req.Machine, res.TargetHost, check)
+		var r *RefusedError
+		if errors.As(err, &r) {
+			refused, err = err, nil
+		}
 		if err != nil {
 			return res, err
 		}
@@ -189,7 +250,7 @@ func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 			res.CommitMessage += "\n\n" + strings.Join(subjects[1:], "\n")
 		}
 	}
-	return res, nil
+	return res, refused
 }
 
 // ForgetMachine undoes the write-back of a machine whose infrastructure was

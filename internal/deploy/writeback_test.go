@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -164,6 +165,42 @@ func TestWriteBackLeavesInventoryWhenNixSetsTargetHost(t *testing.T) {
 	}
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "Nix sets its targetHost") {
 		t.Errorf("notes: %v", res.Notes)
+	}
+}
+
+// The clan's check refuses the new targetHost: inventory.json is put back
+// byte for byte (or removed when there was none), the outputs are still
+// written, and the error names the machine, the address and the reason.
+func TestWriteBackUndoesARefusedTargetHost(t *testing.T) {
+	for _, before := range []string{userInventory, ""} {
+		root := t.TempDir()
+		path := filepath.Join(root, "inventory.json")
+		if before != "" {
+			os.WriteFile(path, []byte(before), 0o644)
+		}
+		s, _ := ParseSettings("web-server", nil)
+		var seen string
+		res, err := WriteBack(WriteBackRequest{Root: root, Machine: "web-server", Settings: s,
+			Outputs: map[string]Output{"target_host": {Value: "10.0.0.5"}},
+			Check: func(th string) error {
+				data, _ := os.ReadFile(path)
+				seen = string(data)
+				return fmt.Errorf("with it the clan no longer evaluates: conflicting definition values")
+			}})
+		var refused *RefusedError
+		if !errors.As(err, &refused) || err.Error() != "machine web-server: targetHost root@10.0.0.5 not kept in inventory.json: with it the clan no longer evaluates: conflicting definition values" {
+			t.Fatalf("got %v", err)
+		}
+		if !strings.Contains(seen, `"targetHost": "root@10.0.0.5"`) {
+			t.Errorf("check ran before the write: %s", seen)
+		}
+		data, statErr := os.ReadFile(path)
+		if before == "" && !os.IsNotExist(statErr) || before != "" && string(data) != before {
+			t.Errorf("inventory.json not restored: %q %v", data, statErr)
+		}
+		if !slices.Equal(res.Paths, []string{OutputsPath("web-server")}) {
+			t.Errorf("paths %v", res.Paths)
+		}
 	}
 }
 

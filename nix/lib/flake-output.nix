@@ -5,9 +5,22 @@
 #     inherit self; lib = nixpkgs.lib; nixosConfigurations = self.nixosConfigurations;
 #   };
 # With nixpkgs' lib, `lib` is nixpkgs' own; with nixosConfigurations,
-# `nixosConfig` is the machine's NixOS configuration.
-{ self, lib ? null, nixosConfigurations ? { } }:
+# `nixosConfig` is the machine's NixOS configuration. `clan` is the clan as
+# clan-core evaluated it (`clan.config` of `clan-core.lib.clan`, the flake's
+# `clan` output by default, also with flake-parts): its inventory gives the
+# machines, tags, targetHost and service instances.
+{ self, lib ? null, nixosConfigurations ? { }, clan ? self.clan or null }:
 { withNulls ? false }:
-let layout = import ./layout.nix self; in
-import ./clan.nix { inherit layout withNulls nixosConfigurations; nixpkgsLib = lib; }
-// { inherit (layout) root; }
+let
+  layout = import ./layout.nix self;
+  clanInventory = if clan == null then null else clan.inventory;
+in
+import ./clan.nix { inherit layout withNulls nixosConfigurations clanInventory; nixpkgsLib = lib; }
+// {
+  inherit (layout) root;
+  # The write-back's check (nixeval.CheckTargetHost): the whole inventory's machines
+  # still merge after inventory.json changed, and this is the machine's targetHost.
+  targetHostOf = m:
+    let all = builtins.mapAttrs (_: v: v.deploy.targetHost) clanInventory.machines; in
+    if clanInventory == null then null else builtins.deepSeq all (all.${m} or null);
+}

@@ -1,0 +1,50 @@
+# The clan as Clan sees it: clan-core's evaluated inventory (`clan.inventory`
+# of the `clan` flake output, what `clan-core.lib.clan` computes) in the shape
+# clan.nix reads. Machines, tags and targetHost come merged from every place
+# Clan takes them (clan.nix and its imports, flake-parts `clan = { }`,
+# inventory.json, machines/); nothing is re-read from files here.
+# Role settings are clan-core's serializable deferred modules: their one
+# definition is unwrapped to the plain value the user wrote.
+clanInventory:
+let
+  b = builtins;
+  inherit (import ./lib.nix { }) recursiveUpdate;
+
+  unwrap = s:
+    if !(b.isAttrs s) then { }
+    else b.foldl' (acc: i: recursiveUpdate acc (unwrap i)) (b.removeAttrs s [ "imports" "_file" ]) (s.imports or [ ]);
+  role = r: {
+    settings = unwrap (r.settings or { });
+    machines = b.mapAttrs (_: m: { settings = unwrap (m.settings or { }); }) (r.machines or { });
+    tags = b.mapAttrs (_: t: { settings = unwrap (t.settings or { }); }) (r.tags or { });
+  };
+
+  # Where inventory.json's definitions come from: every other definition of a
+  # machine's deploy.targetHost is Nix's, and the write-back must leave it alone.
+  jsonFile = b.toString (clanInventory._inventoryFile or "");
+  definitions = clanInventory.options.machines.definitionsWithLocations or [ ];
+  setsTargetHost = m: def:
+    let
+      r = b.tryEval (
+        let machine = def.value.${m} or { }; in
+        if b.isFunction machine then true
+        else (((machine.deploy or { }).targetHost or null) != null));
+    in
+    b.toString def.file != jsonFile && (!r.success || r.value);
+  jsonValue = m:
+    let j = if jsonFile != "" && b.pathExists jsonFile then b.fromJSON (b.readFile jsonFile) else { }; in
+    ((j.machines or { }).${m}.deploy or { }).targetHost or null;
+in
+{
+  machines = b.mapAttrs
+    (m: machine: {
+      inherit (machine) tags machineClass;
+      deploy.targetHost = machine.deploy.targetHost;
+      targetHostSetByNix = machine.deploy.targetHost != null
+        && (machine.deploy.targetHost != jsonValue m || b.any (setsTargetHost m) definitions);
+    })
+    clanInventory.machines;
+  instances = b.mapAttrs
+    (_: i: { module.name = i.module.name; roles = b.mapAttrs (_: role) i.roles; })
+    (clanInventory.instances or { });
+}
