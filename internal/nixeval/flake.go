@@ -41,7 +41,7 @@ func (e *Evaluator) evaluateFlake(ctx context.Context, root string) (*Result, er
 func (e *Evaluator) CheckTargetHost(ctx context.Context, root, machine, targetHost string) error {
 	name, _ := json.Marshal(machine)
 	var got *string
-	err := e.flakeEval(ctx, root, fmt.Sprintf("f: (f { }).targetHostOf %s", name), &got)
+	err := e.flakeEval(ctx, root, fmt.Sprintf("f: f { checkTargetHost = %s; }", name), &got)
 	var nixErr *Error
 	switch {
 	case errors.As(err, &nixErr):

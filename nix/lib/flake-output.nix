@@ -10,17 +10,17 @@
 # `clan` output by default, also with flake-parts): its inventory gives the
 # machines, tags, targetHost and service instances.
 { self, lib ? null, nixosConfigurations ? { }, clan ? self.clan or null }:
-{ withNulls ? false }:
+# With checkTargetHost = "<machine>" it is only the write-back's check
+# (nixeval.CheckTargetHost): every machine's targetHost still merges after
+# inventory.json changed, and the value is that machine's.
+{ withNulls ? false, checkTargetHost ? null }:
 let
   layout = import ./layout.nix self;
   clanInventory = if clan == null then null else clan.inventory;
+  targetHosts = builtins.mapAttrs (_: v: v.deploy.targetHost) clanInventory.machines;
 in
+if checkTargetHost != null then
+  (if clanInventory == null then null else builtins.deepSeq targetHosts (targetHosts.${checkTargetHost} or null))
+else
 import ./clan.nix { inherit layout withNulls nixosConfigurations clanInventory; nixpkgsLib = lib; }
-// {
-  inherit (layout) root;
-  # The write-back's check (nixeval.CheckTargetHost): the whole inventory's machines
-  # still merge after inventory.json changed, and this is the machine's targetHost.
-  targetHostOf = m:
-    let all = builtins.mapAttrs (_: v: v.deploy.targetHost) clanInventory.machines; in
-    if clanInventory == null then null else builtins.deepSeq all (all.${m} or null);
-}
+// { inherit (layout) root; }

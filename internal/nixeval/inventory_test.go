@@ -1,0 +1,95 @@
+package nixeval
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/testenv"
+)
+
+// realClan copies testdata/clans/realclan to a scratch folder with its flake
+// inputs laid out: the real clan-core (upstream snapshot), nixpkgs' lib and
+// this project's flake.
+func realClan(t *testing.T) string {
+	t.Helper()
+	requireNix(t)
+	if _, err := exec.LookPath("nix"); err != nil {
+		t.Skip("SKIPPING: the nix command is not installed")
+	}
+	upstream := testenv.Upstream(t)
+	tmp := t.TempDir()
+	inputs, err := testenv.ClanFlakeInputs(upstream, testenv.Find().RepoRoot, filepath.Join(tmp, "inputs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(tmp, "clan")
+	testenv.CopyDir(t, "testdata/clans/realclan", root)
+	if err := testenv.SubstFile(filepath.Join(root, "flake.nix"), inputs); err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// TestFlakeModeReadsTheEvaluatedInventory: with the flake's clan output,
+// machines, tags, targetHost and the service instance's settings are what
+// clan-core computes, including what clan.nix only sets through imports.
+func TestFlakeModeReadsTheEvaluatedInventory(t *testing.T) {
+	root := realClan(t)
+	l, err := clan.Discover(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Evaluator{Flake: true}).Evaluate(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inventory != InventoryClan {
+		t.Errorf("inventory from %q, want %q", res.Inventory, InventoryClan)
+	}
+	db, web := res.Machines["db"], res.Machines["web"]
+	if strings.Join(db.Tags, ",") != "all,cloud,nixos" || !db.TargetHostSetByNix || db.TargetHost != "root@10.0.0.2" {
+		t.Errorf("db (set through imports): %+v", db)
+	}
+	if strings.Join(web.Tags, ",") != "all,cloud,nixos" || web.TargetHostSetByNix || web.TargetHost != "root@192.0.2.10" {
+		t.Errorf("web (targetHost from inventory.json only): %+v", web)
+	}
+	dbSettings := res.Workspaces["db"].Settings
+	if dbSettings["updateHardwareConfig"] != "nixos-facter" || dbSettings["sshPort"] != float64(2222) || dbSettings["targetUser"] != "admin" {
+		t.Errorf("db settings (role < tag < machine): %v", dbSettings)
+	}
+	if s := res.Workspaces["web"].Settings; s["updateHardwareConfig"] != nil || s["sshPort"] != float64(2222) {
+		t.Errorf("web settings: %v", s)
+	}
+	if string(res.Settings) != `{"engine":"tofu"}` {
+		t.Errorf("clan-wide settings: %s", res.Settings)
+	}
+}
+
+// TestCheckTargetHost: the write-back's check evaluates the clan with the
+// edited inventory.json. A targetHost next to one Nix sets breaks the clan
+// (conflicting definitions); one for a machine Nix gives none is fine.
+func TestCheckTargetHost(t *testing.T) {
+	root := realClan(t)
+	ev := &Evaluator{Flake: true}
+	ctx := context.Background()
+	if err := ev.CheckTargetHost(ctx, root, "web", "root@192.0.2.10"); err != nil {
+		t.Errorf("unchanged clan refused: %v", err)
+	}
+	if err := ev.CheckTargetHost(ctx, root, "web", "root@192.0.2.99"); err == nil || err.Error() != "Nix gives machine web the targetHost root@192.0.2.10 instead" {
+		t.Errorf("other value: %v", err)
+	}
+	inv := `{"machines": {"web": {"deploy": {"targetHost": "root@192.0.2.10"}}, "db": {"deploy": {"targetHost": "root@192.0.2.11"}}}}`
+	if err := os.WriteFile(filepath.Join(root, "inventory.json"), []byte(inv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := ev.CheckTargetHost(ctx, root, "db", "root@192.0.2.11")
+	if err == nil || strings.Contains(err.Error(), "\n") ||
+		!strings.Contains(err.Error(), "with it the clan no longer evaluates: ") || !strings.Contains(err.Error(), "inventory.machines.db.deploy.targetHost") {
+		t.Errorf("conflicting targetHost: %v", err)
+	}
+}
