@@ -177,15 +177,24 @@ func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]
 
 // targetHostCheck is the write-back's check of inventory.json: in flake mode
 // with the clan's own inventory, the clan must still evaluate with the new
-// targetHost. Without it (no flake, or no clan output) there is nothing Clan
-// would evaluate differently from what the guard already knows.
+// targetHost, inventory.json counted in even before git tracks it. Without
+// it (no flake, or no clan output) there is nothing Clan would evaluate
+// differently from what the guard already knows.
 func targetHostCheck(ctx context.Context, g *GlobalOptions, lc *loadedClan, machine string) func(string) error {
 	if !g.Flake || lc.Eval.Inventory != nixeval.InventoryClan {
 		return nil
 	}
 	return func(targetHost string) error {
-		ev := &nixeval.Evaluator{Flake: true}
-		return ev.CheckTargetHost(ctx, lc.Root, machine, targetHost)
+		var env []string
+		if gitcli.IsRepo(ctx, lc.Root) {
+			index, cleanup, err := (gitcli.Repo{Dir: lc.Root}).IndexWith(ctx, deploy.InventoryFile)
+			if err != nil {
+				return err
+			}
+			defer cleanup()
+			env = append(env, index)
+		}
+		return (&nixeval.Evaluator{Flake: true}).CheckTargetHost(ctx, lc.Root, machine, targetHost, env...)
 	}
 }
 

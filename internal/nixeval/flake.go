@@ -35,13 +35,14 @@ func (e *Evaluator) evaluateFlake(ctx context.Context, root string) (*Result, er
 
 // CheckTargetHost evaluates the clan's inventory through its flake after
 // inventory.json changed: every machine's deploy.targetHost must still merge,
-// and the machine's must be targetHost unless the flake does not see
-// inventory.json (a file git does not track yet is not part of a git flake).
-// The error is one line saying why not.
-func (e *Evaluator) CheckTargetHost(ctx context.Context, root, machine, targetHost string) error {
+// and the machine's must be targetHost (or null: a flake that does not see
+// inventory.json). A git flake is only its tracked files: env may name an
+// index in which inventory.json is tracked (gitcli.Repo.IndexWith). The error
+// is one line saying why not.
+func (e *Evaluator) CheckTargetHost(ctx context.Context, root, machine, targetHost string, env ...string) error {
 	name, _ := json.Marshal(machine)
 	var got *string
-	err := e.flakeEval(ctx, root, fmt.Sprintf("f: f { checkTargetHost = %s; }", name), &got)
+	err := e.flakeEval(ctx, root, fmt.Sprintf("f: f { checkTargetHost = %s; }", name), &got, env...)
 	var nixErr *Error
 	switch {
 	case errors.As(err, &nixErr):
@@ -56,8 +57,8 @@ func (e *Evaluator) CheckTargetHost(ctx context.Context, root, machine, targetHo
 }
 
 // flakeEval runs `nix eval --json <root>#clanTerranix --apply apply` and
-// decodes its output into out.
-func (e *Evaluator) flakeEval(ctx context.Context, root, apply string, out any) error {
+// decodes its output into out; env is added to Nix's environment.
+func (e *Evaluator) flakeEval(ctx context.Context, root, apply string, out any, env ...string) error {
 	bin := e.Nix
 	if bin == "" {
 		var err error
@@ -67,6 +68,7 @@ func (e *Evaluator) flakeEval(ctx context.Context, root, apply string, out any) 
 	}
 	cmd := exec.CommandContext(ctx, bin, "eval", "--json", "--show-trace", root+"#"+FlakeOutput, "--apply", apply)
 	cmd.Env = append(os.Environ(), "NIX_CONFIG="+os.Getenv("NIX_CONFIG")+"\nexperimental-features = nix-command flakes")
+	cmd.Env = append(cmd.Env, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
