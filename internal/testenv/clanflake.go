@@ -1,39 +1,18 @@
 package testenv
 
 import (
+	_ "embed"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 )
 
-// clanCoreFlake is a local stand-in for the clan-core flake: its lib.clan is
-// built from the unmodified upstream snapshot as /work/shared/upstream's
-// README shows, without clan-core's own flake inputs (unreachable offline).
-// Only what needs nixpkgs itself is stubbed: nixosSystem (legacyPackages)
-// and nix-darwin, which evaluating a clan's inventory never touches.
-const clanCoreFlake = `{
-  inputs.nixpkgs.url = "@nixpkgs@";
-  inputs.src = { url = "@clan-core-src@"; flake = false; };
-  outputs = { nixpkgs, src, ... }:
-    let
-      lib = nixpkgs.lib;
-      clanCore = {
-        lib = clanLib;
-        clanLib = clanLib;
-        modules.clan.default = lib.modules.importApply (src + "/modules/clan/default.nix") { clan-core = clanCore; };
-        clan.modules = { };
-        nixosModules = { };
-        inputs.nixpkgs = { inherit lib; legacyPackages = throw "stand-in clan-core: no nixpkgs here"; };
-        inputs.nix-darwin = { lib.darwinSystem = throw "stand-in clan-core: no nix-darwin here"; };
-      };
-      clanLib = lib.fix (lib.extends (final: _: {
-        clan = import (src + "/lib/clan") { inherit lib; clan-core = clanCore; };
-      }) (import (src + "/lib") { inherit lib; }).__unfix__);
-    in
-    { lib = clanLib; };
-}
-`
+// clanCoreFlake is a local stand-in for the clan-core flake (see the file);
+// bench/inventory uses the same file.
+//
+//go:embed clan-core.flake.nix
+var clanCoreFlake string
 
 // ClanFlakeInputs lays out, under dir, the flakes a test clan's flake.nix
 // takes as inputs to be evaluated by the real clan-core offline, and returns
