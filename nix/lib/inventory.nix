@@ -31,9 +31,8 @@ let
         else (((machine.deploy or { }).targetHost or null) != null));
     in
     b.toString def.file != jsonFile && (!r.success || r.value);
-  jsonValue = m:
-    let j = if jsonFile != "" && b.pathExists jsonFile then b.fromJSON (b.readFile jsonFile) else { }; in
-    ((j.machines or { }).${m}.deploy or { }).targetHost or null;
+  json = if jsonFile != "" && b.pathExists jsonFile then b.fromJSON (b.readFile jsonFile) else { };
+  jsonValue = m: (((json.machines or { }).${m} or { }).deploy or { }).targetHost or null;
 in
 {
   machines = b.mapAttrs
