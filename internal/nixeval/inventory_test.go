@@ -12,10 +12,10 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/testenv"
 )
 
-// realClan copies testdata/clans/realclan to a scratch folder with its flake
-// inputs laid out: the real clan-core (upstream snapshot), nixpkgs' lib and
-// this project's flake.
-func realClan(t *testing.T) string {
+// realClan copies testdata/clans/<name> to a scratch folder with its flake
+// inputs laid out: the real clan-core (upstream snapshot), nixpkgs' lib,
+// flake-parts and this project's flake.
+func realClan(t *testing.T, name string) string {
 	t.Helper()
 	requireNix(t)
 	if _, err := exec.LookPath("nix"); err != nil {
@@ -28,7 +28,7 @@ func realClan(t *testing.T) string {
 		t.Fatal(err)
 	}
 	root := filepath.Join(tmp, "clan")
-	testenv.CopyDir(t, "testdata/clans/realclan", root)
+	testenv.CopyDir(t, filepath.Join("testdata/clans", name), root)
 	if err := testenv.SubstFile(filepath.Join(root, "flake.nix"), inputs); err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +39,7 @@ func realClan(t *testing.T) string {
 // machines, tags, targetHost and the service instance's settings are what
 // clan-core computes, including what clan.nix only sets through imports.
 func TestFlakeModeReadsTheEvaluatedInventory(t *testing.T) {
-	root := realClan(t)
+	root := realClan(t, "realclan")
 	l, err := clan.Discover(root)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestFlakeModeReadsTheEvaluatedInventory(t *testing.T) {
 // edited inventory.json. A targetHost next to one Nix sets breaks the clan
 // (conflicting definitions); one for a machine Nix gives none is fine.
 func TestCheckTargetHost(t *testing.T) {
-	root := realClan(t)
+	root := realClan(t, "realclan")
 	ev := &Evaluator{Flake: true}
 	ctx := context.Background()
 	if err := ev.CheckTargetHost(ctx, root, "web", "root@192.0.2.10"); err != nil {
@@ -91,5 +91,27 @@ func TestCheckTargetHost(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "\n") ||
 		!strings.Contains(err.Error(), "with it the clan no longer evaluates: ") || !strings.Contains(err.Error(), "inventory.machines.db.deploy.targetHost") {
 		t.Errorf("conflicting targetHost: %v", err)
+	}
+}
+
+// TestFlakePartsClan: a flake-parts clan (`clan = { ... }` through
+// clan-core's flake module) is read the same way; a targetHost set there is
+// Nix's.
+func TestFlakePartsClan(t *testing.T) {
+	root := realClan(t, "flakeparts")
+	l, err := clan.Discover(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Evaluator{Flake: true}).Evaluate(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	web := res.Machines["web"]
+	if res.Inventory != InventoryClan || !web.TargetHostSetByNix || web.TargetHost != "root@web.example.org" || strings.Join(web.Tags, ",") != "all,cloud,nixos" {
+		t.Errorf("inventory %q, web %+v", res.Inventory, web)
+	}
+	if s := res.Workspaces["web"].Settings; s["updateHardwareConfig"] != "nixos-generate-config" {
+		t.Errorf("web settings: %v", s)
 	}
 }

@@ -2,12 +2,16 @@
 # unmodified upstream snapshot as the upstream README shows, without
 # clan-core's own flake inputs (unreachable offline). Only what needs nixpkgs
 # itself is stubbed: nixosSystem (legacyPackages) and nix-darwin, which
-# evaluating a clan's inventory never touches. @nixpkgs@ and @clan-core-src@
-# are filled in by testenv.ClanFlakeInputs and bench/inventory/run.
+# evaluating a clan's inventory never touches. flakeModules.default is
+# clan-core's flake-parts module (`clan = { ... }` in a flake-parts flake).
+# @nixpkgs@, @flake-parts@ and @clan-core-src@ are filled in by
+# testenv.ClanFlakeInputs and bench/inventory/run.
 {
   inputs.nixpkgs.url = "@nixpkgs@";
+  inputs.flake-parts.url = "@flake-parts@";
+  inputs.flake-parts.inputs.nixpkgs-lib.follows = "nixpkgs";
   inputs.src = { url = "@clan-core-src@"; flake = false; };
-  outputs = { nixpkgs, src, ... }:
+  outputs = { nixpkgs, flake-parts, src, ... }:
     let
       lib = nixpkgs.lib;
       clanCore = {
@@ -23,5 +27,13 @@
         clan = import (src + "/lib/clan") { inherit lib; clan-core = clanCore; };
       }) (import (src + "/lib") { inherit lib; }).__unfix__);
     in
-    { lib = clanLib; };
+    {
+      lib = clanLib;
+      flakeModules.default = import (src + "/flakeModules/clan.nix") {
+        inherit clanLib;
+        coreInputs = clanCore.inputs;
+        coreModules = clanCore.modules;
+        flake-parts-lib = flake-parts.lib;
+      };
+    };
 }

@@ -17,13 +17,15 @@ var clanCoreFlake string
 // ClanFlakeInputs lays out, under dir, the flakes a test clan's flake.nix
 // takes as inputs to be evaluated by the real clan-core offline, and returns
 // their URLs by input name: "clan-core" (the stand-in above), "nixpkgs"
-// (upstream's nixpkgs-lib flake) and "clan-terranix" (this repository's
+// (upstream's nixpkgs-lib flake), "flake-parts" (needs
+// `inputs.flake-parts.inputs.nixpkgs-lib.follows = "nixpkgs"`) and "clan-terranix" (this repository's
 // flake.nix and nix/, copied: a path input of the checkout would copy all of
 // it into the store). upstream is Upstream's folder, repoRoot the checkout.
 // A clan-terranix input needs `inputs.clan-terranix.inputs.nixpkgs.follows = "nixpkgs"`.
 func ClanFlakeInputs(upstream, repoRoot, dir string) (map[string]string, error) {
 	inputs := map[string]string{
 		"nixpkgs":       "path:" + filepath.Join(upstream, "nixpkgs-lib"),
+		"flake-parts":   "path:" + filepath.Join(upstream, "flake-parts"),
 		"clan-core-src": "path:" + filepath.Join(upstream, "clan-core"),
 		"clan-core":     "path:" + filepath.Join(dir, "clan-core"),
 		"clan-terranix": "path:" + filepath.Join(dir, "clan-terranix"),
