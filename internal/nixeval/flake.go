@@ -51,7 +51,7 @@ func (e *Evaluator) CheckTargetHost(ctx context.Context, root, machine, targetHo
 	case err != nil:
 		return err
 	case got != nil && *got != targetHost:
-		return fmt.Errorf("Nix gives machine %s the targetHost %s instead", machine, *got)
+		return fmt.Errorf("the clan gives machine %s the targetHost %s instead", machine, *got)
 	}
 	return nil
 }

@@ -80,7 +80,7 @@ func TestCheckTargetHost(t *testing.T) {
 	if err := ev.CheckTargetHost(ctx, root, "web", "root@192.0.2.10"); err != nil {
 		t.Errorf("unchanged clan refused: %v", err)
 	}
-	if err := ev.CheckTargetHost(ctx, root, "web", "root@192.0.2.99"); err == nil || err.Error() != "Nix gives machine web the targetHost root@192.0.2.10 instead" {
+	if err := ev.CheckTargetHost(ctx, root, "web", "root@192.0.2.99"); err == nil || err.Error() != "the clan gives machine web the targetHost root@192.0.2.10 instead" {
 		t.Errorf("other value: %v", err)
 	}
 	inv := `{"machines": {"web": {"deploy": {"targetHost": "root@192.0.2.10"}}, "db": {"deploy": {"targetHost": "root@192.0.2.11"}}}}`
