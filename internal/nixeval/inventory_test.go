@@ -35,11 +35,8 @@ func realClan(t *testing.T, name string) string {
 	return root
 }
 
-// TestFlakeModeReadsTheEvaluatedInventory: with the flake's clan output,
-// machines, tags, targetHost and the service instance's settings are what
-// clan-core computes, including what clan.nix only sets through imports.
-func TestFlakeModeReadsTheEvaluatedInventory(t *testing.T) {
-	root := realClan(t, "realclan")
+func evaluateFlake(t *testing.T, root string) *Result {
+	t.Helper()
 	l, err := clan.Discover(root)
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +45,14 @@ func TestFlakeModeReadsTheEvaluatedInventory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return res
+}
+
+// TestFlakeModeReadsTheEvaluatedInventory: with the flake's clan output,
+// machines, tags, targetHost and the service instance's settings are what
+// clan-core computes, including what clan.nix only sets through imports.
+func TestFlakeModeReadsTheEvaluatedInventory(t *testing.T) {
+	res := evaluateFlake(t, realClan(t, "realclan"))
 	if res.Inventory != InventoryClan {
 		t.Errorf("inventory from %q, want %q", res.Inventory, InventoryClan)
 	}
@@ -98,15 +103,7 @@ func TestCheckTargetHost(t *testing.T) {
 // clan-core's flake module) is read the same way; a targetHost set there is
 // Nix's.
 func TestFlakePartsClan(t *testing.T) {
-	root := realClan(t, "flakeparts")
-	l, err := clan.Discover(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := (&Evaluator{Flake: true}).Evaluate(context.Background(), l)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := evaluateFlake(t, realClan(t, "flakeparts"))
 	web := res.Machines["web"]
 	if res.Inventory != InventoryClan || !web.TargetHostSetByNix || web.TargetHost != "root@web.example.org" || strings.Join(web.Tags, ",") != "all,cloud,nixos" {
 		t.Errorf("inventory %q, web %+v", res.Inventory, web)
