@@ -1,6 +1,6 @@
-# A clan built with flake-parts and clan-core's flake module: `clan = { ... }`
-# is where the user writes it, and the flake's `clan` output is what
-# clanTerranix reads.
+# A clan built with flake-parts, clan-core's flake module and ours: `clan =
+# { ... }` is where the user writes it, and our module gives the flake the
+# clanTerranix output, which reads the clan.
 {
   inputs.clan-core.url = "@clan-core@";
   inputs.nixpkgs.url = "@nixpkgs@";
@@ -12,11 +12,10 @@
   outputs = inputs@{ self, flake-parts, clan-core, nixpkgs, clan-terranix, ... }:
     flake-parts.lib.mkFlake { inherit inputs; } {
       systems = [ ];
-      imports = [ clan-core.flakeModules.default ];
+      imports = [ clan-core.flakeModules.default clan-terranix.flakeModules.default ];
       clan = {
         imports = [ ./clan.nix ];
         inventory.machines.web.deploy.targetHost = "root@web.example.org";
       };
-      flake.clanTerranix = clan-terranix.lib.clanTerranix { inherit self; lib = nixpkgs.lib; };
     };
 }
