@@ -95,7 +95,7 @@ func runInstall(ctx context.Context, opts *installOptions) error {
 	res, err := deploy.Install(ctx, deploy.InstallRequest{
 		Root: lc.Root, Machine: opts.Machine, Settings: s, Outputs: outputs, Reinstall: opts.Reinstall,
 		NixSetsTargetHost: lc.Eval.Machines[opts.Machine].TargetHostSetByNix,
-		Check:             targetHostCheck(ctx, opts.GlobalOptions, lc, opts.Machine),
+		Checker:           targetHostChecker(ctx, opts.GlobalOptions, lc),
 		Progress:          opts.Stderr, Stdout: opts.Stderr, Stderr: opts.Stderr,
 	})
 	var refused *deploy.RefusedError
@@ -155,6 +155,8 @@ type writeBack struct {
 	lc *loadedClan
 	// runner reads the outputs; set once the runner exists.
 	runner *operation.Runner
+	// checker judges the run's targetHosts (nil: nothing to judge them by).
+	checker *deploy.Checker
 }
 
 func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]string, error) {
@@ -168,34 +170,34 @@ func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]
 	}
 	res, err := deploy.WriteBack(deploy.WriteBackRequest{Root: wb.lc.Root, Machine: w.Name, Outputs: outputs, Settings: s,
 		NixSetsTargetHost: wb.lc.Eval.Machines[w.Name].TargetHostSetByNix,
-		Check:             targetHostCheck(ctx, wb.g, wb.lc, w.Name)})
+		Checker:           wb.checker})
 	// Notes about a missing address matter to install, not to every apply. A
 	// refused targetHost fails the workspace with its reason; the outputs
 	// written still go into the commit.
 	return res.Paths, err
 }
 
-// targetHostCheck is the write-back's check of inventory.json: in flake mode
-// with the clan's own inventory, the clan must still evaluate with the new
-// targetHost, inventory.json counted in even before git tracks it. Without
-// it (no flake, or no clan output) there is nothing Clan would evaluate
-// differently from what the guard already knows.
-func targetHostCheck(ctx context.Context, g *GlobalOptions, lc *loadedClan, machine string) func(string) error {
+// targetHostChecker judges the write-back's targetHosts: in flake mode with
+// the clan's own inventory, the clan must still evaluate with them,
+// inventory.json counted in even before git tracks it. Without it (no flake,
+// or no clan output) there is nothing Clan would evaluate differently from
+// what the guard already knows.
+func targetHostChecker(ctx context.Context, g *GlobalOptions, lc *loadedClan) *deploy.Checker {
 	if !g.Flake || lc.Eval.Inventory != nixeval.InventoryClan {
 		return nil
 	}
-	return func(targetHost string) error {
+	return deploy.NewChecker(lc.Root, func() (map[string]*string, error) {
 		var env []string
 		if gitcli.IsRepo(ctx, lc.Root) {
 			index, cleanup, err := (gitcli.Repo{Dir: lc.Root}).IndexWith(ctx, deploy.InventoryFile)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			defer cleanup()
 			env = append(env, index)
 		}
-		return (&nixeval.Evaluator{Flake: true}).CheckTargetHost(ctx, lc.Root, machine, targetHost, env...)
-	}
+		return (&nixeval.Evaluator{Flake: true}).TargetHosts(ctx, lc.Root, env...)
+	})
 }
 
 // targetHostPlan is what install's write-back will do with the machine's targetHost.

@@ -21,10 +21,10 @@ type InstallRequest struct {
 	Outputs  map[string]Output // the machine workspace's outputs after the apply
 	// Reinstall allows installing over a machine installed before (it wipes it).
 	Reinstall         bool
-	NixSetsTargetHost bool                          // see WriteBackRequest
-	Check             func(targetHost string) error // see WriteBackRequest
-	Progress          io.Writer                     // "waiting for ssh ..." lines; nil: none
-	Stdout, Stderr    io.Writer                     // of the installer; nil: discarded
+	NixSetsTargetHost bool      // see WriteBackRequest
+	Checker           *Checker  // see WriteBackRequest
+	Progress          io.Writer // "waiting for ssh ..." lines; nil: none
+	Stdout, Stderr    io.Writer // of the installer; nil: discarded
 	Now               func() time.Time
 }
 
@@ -77,7 +77,7 @@ func Install(ctx context.Context, req InstallRequest) (InstallResult, error) {
 		return res, err
 	}
 	wb, err := WriteBack(WriteBackRequest{Root: req.Root, Machine: req.Machine, Outputs: req.Outputs, Settings: s,
-		NixSetsTargetHost: req.NixSetsTargetHost, Check: req.Check})
+		NixSetsTargetHost: req.NixSetsTargetHost, Checker: req.Checker})
 	var refused *RefusedError
 	if err != nil && !errors.As(err, &refused) {
 		return res, err

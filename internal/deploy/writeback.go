@@ -32,35 +32,12 @@ func OutputsPath(machine string) string {
 // at path (created when absent), keeping every other key, their order and the
 // file's indentation. It reports whether the file changed.
 func SetTargetHost(path, machine, targetHost string) (bool, error) {
-	return setTargetHost(path, machine, targetHost, nil)
+	return editInventory(path, setTargetHost(machine, targetHost))
 }
 
-// RefusedError is a targetHost that was written to inventory.json and undone
-// because the clan's check refused it: the file is as it was before.
-type RefusedError struct {
-	Machine, TargetHost string
-	Reason              error
-}
-
-func (e *RefusedError) Error() string {
-	return fmt.Sprintf("machine %s: targetHost %s not kept in %s: %v", e.Machine, e.TargetHost, InventoryFile, e.Reason)
-}
-
-// setTargetHost is SetTargetHost that runs check once the file changed,
-// still holding the inventory lock, and puts the file back as it was when
-// check fails (a *RefusedError).
-func setTargetHost(path, machine, targetHost string, check func() error) (bool, error) {
+func setTargetHost(machine, targetHost string) func(root *jsonObject) (bool, error) {
 	value, _ := marshalNoEscape(targetHost)
-	var after func() error
-	if check != nil {
-		after = func() error {
-			if err := check(); err != nil {
-				return &RefusedError{Machine: machine, TargetHost: targetHost, Reason: err}
-			}
-			return nil
-		}
-	}
-	return editInventory(path, after, func(root *jsonObject) (bool, error) {
+	return func(root *jsonObject) (bool, error) {
 		machines, err := root.object("", "machines")
 		if err != nil {
 			return false, err
@@ -78,7 +55,7 @@ func setTargetHost(path, machine, targetHost string, check func() error) (bool, 
 		}
 		deploy.set("targetHost", json.RawMessage(value))
 		return true, nil
-	})
+	}
 }
 
 // ClearTargetHost removes machines.<machine>.deploy.targetHost from the
@@ -87,14 +64,20 @@ func setTargetHost(path, machine, targetHost string, check func() error) (bool, 
 // left in it. It reports whether the file changed.
 func ClearTargetHost(path, machine, targetHost string) (bool, error) {
 	value, _ := marshalNoEscape(targetHost)
-	return editInventory(path, nil, func(root *jsonObject) (bool, error) {
+	return editInventory(path, clearTargetHost(machine, value))
+}
+
+// clearTargetHost removes the machine's targetHost if it is value (any
+// value when value is nil).
+func clearTargetHost(machine string, value []byte) func(root *jsonObject) (bool, error) {
+	return func(root *jsonObject) (bool, error) {
 		m := root.existing("machines").existing(machine)
 		deploy := m.existing("deploy")
 		if deploy == nil {
 			return false, nil
 		}
 		old, ok := deploy.values["targetHost"].(json.RawMessage)
-		if !ok || !bytes.Equal(bytes.TrimSpace(old), value) {
+		if !ok || value != nil && !bytes.Equal(bytes.TrimSpace(old), value) {
 			return false, nil
 		}
 		deploy.remove("targetHost")
@@ -102,7 +85,7 @@ func ClearTargetHost(path, machine, targetHost string) (bool, error) {
 			m.remove("deploy")
 		}
 		return true, nil
-	})
+	}
 }
 
 // editInventory reads the inventory.json at path (an empty object when
@@ -110,55 +93,53 @@ func ClearTargetHost(path, machine, targetHost string) (bool, error) {
 // if edit reports a change. Several runs of clan-terranix on one clan (two
 // operators, two terminals) each read, change and write the file: an
 // exclusive flock on .clan-terranix/inventory.lock beside it keeps one from
-// writing over what another just wrote. after, when set, runs once the file
-// changed, under the same lock (so it judges this edit alone); when it fails
-// the file is put back byte for byte, or removed if it did not exist.
-func editInventory(path string, after func() error, edit func(root *jsonObject) (bool, error)) (bool, error) {
-	unlock, err := lockFile(filepath.Join(filepath.Dir(path), ".clan-terranix", "inventory.lock"))
+// writing over what another just wrote.
+func editInventory(path string, edit func(root *jsonObject) (bool, error)) (bool, error) {
+	unlock, err := lockInventory(path)
 	if err != nil {
-		return false, fmt.Errorf("%s: %v", path, err)
+		return false, err
 	}
 	defer unlock()
+	_, _, changed, err := editLocked(path, edit)
+	return changed, err
+}
+
+func lockInventory(path string) (func(), error) {
+	unlock, err := lockFile(filepath.Join(filepath.Dir(path), ".clan-terranix", "inventory.lock"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return unlock, nil
+}
+
+// editLocked is editInventory for a caller holding the lock; it returns the
+// file's content before (nil: there was none) and after the edit.
+func editLocked(path string, edit func(root *jsonObject) (bool, error)) (before, after []byte, changed bool, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return false, err
+		return nil, nil, false, err
 	}
 	root := newJSONObject()
 	if len(bytes.TrimSpace(data)) > 0 {
 		if root, err = parseJSONDocument(data); err != nil {
-			return false, fmt.Errorf("%s: %v", path, err)
+			return nil, nil, false, fmt.Errorf("%s: %v", path, err)
 		}
 	}
-	changed, err := edit(root)
+	changed, err = edit(root)
 	if err != nil || !changed {
 		if err != nil {
 			err = fmt.Errorf("%s: %v", path, err)
 		}
-		return false, err
+		return data, data, false, err
 	}
 	out, err := root.encode(detectStyle(data))
 	if err != nil {
-		return false, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, false, fmt.Errorf("%s: %v", path, err)
 	}
 	if err := writeFileAtomic(path, out); err != nil {
-		return false, err
+		return nil, nil, false, err
 	}
-	if after == nil {
-		return true, nil
-	}
-	checkErr := after()
-	if checkErr == nil {
-		return true, nil
-	}
-	if data == nil {
-		err = os.Remove(path)
-	} else {
-		err = writeFileAtomic(path, data)
-	}
-	if err != nil {
-		return false, fmt.Errorf("%s: undoing the edit (%v): %v", path, checkErr, err)
-	}
-	return false, checkErr
+	return data, out, true, nil
 }
 
 // WriteOutputs writes the non-sensitive outputs to machines/<m>/terraform-outputs.json
@@ -188,10 +169,10 @@ type WriteBackRequest struct {
 	// NixSetsTargetHost is true when Nix already sets inventory.machines.<m>.deploy.targetHost
 	// (or clan.core.networking.targetHost): then inventory.json is left alone, as the Clan CLI does.
 	NixSetsTargetHost bool
-	// Check, when set, judges inventory.json once the targetHost is in it
-	// (nixeval's CheckTargetHost: the clan still evaluates, with that address);
-	// when it fails the write is undone and WriteBack returns a *RefusedError.
-	Check func(targetHost string) error
+	// Checker, when set, judges inventory.json once the targetHost is in it
+	// (the clan still evaluates, with that address); when the clan refuses it
+	// the write is undone and WriteBack returns a *RefusedError.
+	Checker *Checker
 }
 
 // WriteBackResult says what WriteBack wrote. The caller commits Paths with CommitMessage.
@@ -218,11 +199,13 @@ func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 		res.Notes = append(res.Notes, fmt.Sprintf("machine %s: Nix sets its targetHost, so inventory.json keeps it (address from outputs: %s)", req.Machine, res.TargetHost))
 	default:
 		res.TargetHost = TargetHost(req.Settings.TargetUser, addr, req.Settings.SSHPort)
-		var check func() error
-		if req.Check != nil {
-			check = func() error { return req.Check(res.TargetHost) }
+		var changed bool
+		var err error
+		if req.Checker != nil {
+			changed, err = req.Checker.SetTargetHost(req.Machine, res.TargetHost)
+		} else {
+			changed, err = SetTargetHost(filepath.Join(req.Root, InventoryFile), req.Machine, res.TargetHost)
 		}
-		changed, err := setTargetHost(filepath.Join(req.Root, InventoryFile), req.Machine, res.TargetHost, check)
 		var r *RefusedError
 		if errors.As(err, &r) {
 			refused, err = err, nil

@@ -33,27 +33,20 @@ func (e *Evaluator) evaluateFlake(ctx context.Context, root string) (*Result, er
 	return tidy(&out.Result, out.Root), nil
 }
 
-// CheckTargetHost evaluates the clan's inventory through its flake after
-// inventory.json changed: every machine's deploy.targetHost must still merge,
-// and the machine's must be targetHost (or null: a flake that does not see
-// inventory.json). A git flake is only its tracked files: env may name an
-// index in which inventory.json is tracked (gitcli.Repo.IndexWith). The error
-// is one line saying why not.
-func (e *Evaluator) CheckTargetHost(ctx context.Context, root, machine, targetHost string, env ...string) error {
-	name, _ := json.Marshal(machine)
-	var got *string
-	err := e.flakeEval(ctx, root, fmt.Sprintf("f: f { checkTargetHost = %s; }", name), &got, env...)
+// TargetHosts evaluates the clan's inventory through its flake, as the
+// write-back's check after inventory.json changed: every machine's
+// deploy.targetHost (nil: none), or an error of one line when the clan no
+// longer evaluates. A git flake is only its tracked files: env may name an
+// index in which inventory.json is tracked (gitcli.Repo.IndexWith).
+func (e *Evaluator) TargetHosts(ctx context.Context, root string, env ...string) (map[string]*string, error) {
+	var hosts map[string]*string
+	err := e.flakeEval(ctx, root, "f: f { targetHosts = true; }", &hosts, env...)
 	var nixErr *Error
-	switch {
-	case errors.As(err, &nixErr):
+	if errors.As(err, &nixErr) {
 		msg, _, _ := strings.Cut(nixErr.Message, "\n")
-		return fmt.Errorf("with it the clan no longer evaluates: %s", msg)
-	case err != nil:
-		return err
-	case got != nil && *got != targetHost:
-		return fmt.Errorf("the clan gives machine %s the targetHost %s instead", machine, *got)
+		return nil, errors.New(msg)
 	}
-	return nil
+	return hosts, err
 }
 
 // flakeEval runs `nix eval --json <root>#clanTerranix --apply apply` and

@@ -75,26 +75,24 @@ func TestFlakeModeReadsTheEvaluatedInventory(t *testing.T) {
 	}
 }
 
-// TestCheckTargetHost: the write-back's check evaluates the clan with the
+// TestTargetHosts: the write-back's check evaluates the clan with the
 // edited inventory.json. A targetHost next to one Nix sets breaks the clan
-// (conflicting definitions); one for a machine Nix gives none is fine.
-func TestCheckTargetHost(t *testing.T) {
+// (conflicting definitions): the error is Nix's first line.
+func TestTargetHosts(t *testing.T) {
 	root := realClan(t, "realclan")
 	ev := &Evaluator{Flake: true}
 	ctx := context.Background()
-	if err := ev.CheckTargetHost(ctx, root, "web", "root@192.0.2.10"); err != nil {
-		t.Errorf("unchanged clan refused: %v", err)
-	}
-	if err := ev.CheckTargetHost(ctx, root, "web", "root@192.0.2.99"); err == nil || err.Error() != "the clan gives machine web the targetHost root@192.0.2.10 instead" {
-		t.Errorf("other value: %v", err)
+	hosts, err := ev.TargetHosts(ctx, root)
+	if err != nil || len(hosts) != 2 || hosts["web"] == nil || *hosts["web"] != "root@192.0.2.10" || *hosts["db"] != "root@10.0.0.2" {
+		t.Errorf("got %v %v", hosts, err)
 	}
 	inv := `{"machines": {"web": {"deploy": {"targetHost": "root@192.0.2.10"}}, "db": {"deploy": {"targetHost": "root@192.0.2.11"}}}}`
 	if err := os.WriteFile(filepath.Join(root, "inventory.json"), []byte(inv), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	err := ev.CheckTargetHost(ctx, root, "db", "root@192.0.2.11")
+	_, err = ev.TargetHosts(ctx, root)
 	if err == nil || strings.Contains(err.Error(), "\n") ||
-		!strings.Contains(err.Error(), "with it the clan no longer evaluates: ") || !strings.Contains(err.Error(), "inventory.machines.db.deploy.targetHost") {
+		!strings.HasPrefix(err.Error(), "The option `inventory.machines.db.deploy.targetHost' has conflicting definition values") {
 		t.Errorf("conflicting targetHost: %v", err)
 	}
 }

@@ -10,17 +10,16 @@
 # `clan` output by default, also with flake-parts): its inventory gives the
 # machines, tags, targetHost and service instances.
 { self, lib ? null, nixosConfigurations ? { }, clan ? self.clan or null }:
-# With checkTargetHost = "<machine>" it is only the write-back's check
-# (nixeval.CheckTargetHost): every machine's targetHost still merges after
-# inventory.json changed, and the value is that machine's.
-{ withNulls ? false, checkTargetHost ? null }:
+# With targetHosts = true it is only the write-back's check
+# (nixeval.TargetHosts): every machine's targetHost as the clan evaluates
+# after inventory.json changed (an error when it no longer does).
+{ withNulls ? false, targetHosts ? false }:
 let
   layout = import ./layout.nix self;
   clanInventory = if clan == null then null else clan.inventory;
-  targetHosts = builtins.mapAttrs (_: v: v.deploy.targetHost) clanInventory.machines;
+  hosts = builtins.mapAttrs (_: v: v.deploy.targetHost) clanInventory.machines;
 in
-if checkTargetHost != null then
-  (if clanInventory == null then null else builtins.deepSeq targetHosts (targetHosts.${checkTargetHost} or null))
+if targetHosts then (if clanInventory == null then { } else builtins.deepSeq hosts hosts)
 else
 import ./clan.nix { inherit layout withNulls nixosConfigurations clanInventory; nixpkgsLib = lib; }
 // { inherit (layout) root; }
