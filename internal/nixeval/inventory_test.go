@@ -110,3 +110,47 @@ func TestFlakePartsClan(t *testing.T) {
 		t.Errorf("web settings: %v", s)
 	}
 }
+
+// TestFilesModeTagSettings: without the clan's evaluation, a role's per-tag
+// settings apply to the machines carrying the tag too, between the role's
+// settings and the machine's own, as clan-core merges them.
+func TestFilesModeTagSettings(t *testing.T) {
+	requireNix(t)
+	root := t.TempDir()
+	files := map[string]string{
+		"inventory.json": `{"machines": {"web": {"tags": ["cloud"]}, "db": {"tags": ["cloud"]}}}`,
+		"inventory/services/terranix.nix": `{ instances.infra = {
+			module.name = "terranix";
+			roles.machine.tags.cloud.settings = { sshPort = 2222; targetUser = "ops"; };
+			roles.machine.settings.targetUser = "admin";
+			roles.machine.machines.db.settings.targetUser = "dba";
+		}; }`,
+		"machines/web/infrastructure.nix": "{ }",
+		"machines/db/infrastructure.nix":  "{ }",
+	}
+	for name, text := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := clan.Discover(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Evaluator{}).Evaluate(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Inventory != InventoryFiles {
+		t.Errorf("inventory from %q", res.Inventory)
+	}
+	if s := res.Workspaces["web"].Settings; s["sshPort"] != float64(2222) || s["targetUser"] != "ops" {
+		t.Errorf("web: %v", s)
+	}
+	if s := res.Workspaces["db"].Settings; s["sshPort"] != float64(2222) || s["targetUser"] != "dba" {
+		t.Errorf("db: %v", s)
+	}
+}
