@@ -189,12 +189,12 @@ func targetHostChecker(ctx context.Context, g *GlobalOptions, lc *loadedClan) *d
 	return deploy.NewChecker(lc.Root, func() (map[string]*string, error) {
 		var env []string
 		if gitcli.IsRepo(ctx, lc.Root) {
-			index, cleanup, err := (gitcli.Repo{Dir: lc.Root}).IndexWith(ctx, deploy.InventoryFile)
-			if err != nil {
-				return nil, err
+			// An inventory.json git ignores stays out, as it stays out of the
+			// clan's flake: the check then judges what Clan sees.
+			if index, cleanup, err := (gitcli.Repo{Dir: lc.Root}).IndexWith(ctx, deploy.InventoryFile); err == nil {
+				defer cleanup()
+				env = append(env, index)
 			}
-			defer cleanup()
-			env = append(env, index)
 		}
 		return (&nixeval.Evaluator{Flake: true}).TargetHosts(ctx, lc.Root, env...)
 	})
