@@ -89,7 +89,7 @@ func TestInstallQuickstartWithStandInClan(t *testing.T) {
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 
 	out, _, err := runCLI(t, dir, "install", "web-server", "--dry-run")
-	if err != nil || !strings.Contains(out, "$ clan machines install web-server --target-host 'root@<address>:"+strconv.Itoa(port)+"' --yes -i /keys/id_ed25519 --host-key-check accept-new") {
+	if err != nil || !strings.Contains(out, "$ clan machines install web-server --target-host 'root@<address>:"+strconv.Itoa(port)+"' --yes -i /keys/id_ed25519 --update-hardware-config nixos-facter --host-key-check accept-new") {
 		t.Fatalf("dry run: %v\n%s", err, out)
 	}
 	if _, err := os.Stat(argsFile); err == nil {
@@ -100,7 +100,7 @@ func TestInstallQuickstartWithStandInClan(t *testing.T) {
 		t.Fatalf("install: %v\n%s\n%s", err, out, errOut)
 	}
 	got, _ := os.ReadFile(argsFile)
-	want := "machines\ninstall\nweb-server\n--target-host\nroot@127.0.0.1:" + strconv.Itoa(port) + "\n--yes\n-i\n/keys/id_ed25519\n--host-key-check\naccept-new\n"
+	want := "machines\ninstall\nweb-server\n--target-host\nroot@127.0.0.1:" + strconv.Itoa(port) + "\n--yes\n-i\n/keys/id_ed25519\n--update-hardware-config\nnixos-facter\n--host-key-check\naccept-new\n"
 	if string(got) != want {
 		t.Errorf("clan received\n%s\nwant\n%s", got, want)
 	}
