@@ -57,6 +57,7 @@ func TestFlakeModeReadsTheEvaluatedInventory(t *testing.T) {
 		t.Errorf("inventory from %q, want %q", res.Inventory, InventoryClan)
 	}
 	db, web := res.Machines["db"], res.Machines["web"]
+	// db: parts/fleet.nix and inventory.json give the same address (so it merges): still Nix's.
 	if strings.Join(db.Tags, ",") != "all,cloud,nixos" || !db.TargetHostSetByNix || db.TargetHost != "root@10.0.0.2" {
 		t.Errorf("db (set through imports): %+v", db)
 	}

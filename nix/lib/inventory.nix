@@ -21,16 +21,16 @@ let
 
   # Where inventory.json's definitions come from: every other definition of a
   # machine's deploy.targetHost is Nix's, and the write-back must leave it alone.
+  # A machine given as a module function may set it: it counts.
   jsonFile = b.toString (clanInventory._inventoryFile or "");
-  definitions = clanInventory.options.machines.definitionsWithLocations or [ ];
-  setsTargetHost = m: def:
-    let
-      r = b.tryEval (
-        let machine = def.value.${m} or { }; in
-        if b.isFunction machine then true
-        else (((machine.deploy or { }).targetHost or null) != null));
-    in
-    b.toString def.file != jsonFile && (!r.success || r.value);
+  definesHost = machine:
+    let r = b.tryEval (b.isFunction machine || ((machine.deploy or { }).targetHost or null) != null); in
+    !r.success || r.value;
+  setByNix = b.listToAttrs (b.concatMap
+    (def:
+      if b.toString def.file == jsonFile || !(b.isAttrs def.value) then [ ]
+      else map (m: { name = m; value = true; }) (b.filter (m: definesHost def.value.${m}) (b.attrNames def.value)))
+    (clanInventory.options.machines.definitionsWithLocations or [ ]));
   json = if jsonFile != "" && b.pathExists jsonFile then b.fromJSON (b.readFile jsonFile) else { };
   jsonValue = m: (((json.machines or { }).${m} or { }).deploy or { }).targetHost or null;
 in
@@ -40,7 +40,7 @@ in
       inherit (machine) tags machineClass;
       deploy.targetHost = machine.deploy.targetHost;
       targetHostSetByNix = machine.deploy.targetHost != null
-        && (machine.deploy.targetHost != jsonValue m || b.any (setsTargetHost m) definitions);
+        && (machine.deploy.targetHost != jsonValue m || setByNix ? ${m});
     })
     clanInventory.machines;
   instances = b.mapAttrs
