@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
+	"github.com/clan-terranix/clan-terranix/internal/nixeval"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
@@ -77,7 +79,7 @@ func runInstall(ctx context.Context, opts *installOptions) error {
 	if opts.DryRun {
 		// Outputs of an earlier apply, when there was one, make the address concrete.
 		outputs, _ := machineOutputs(ctx, runner, opts.Machine)
-		steps := deploy.InstallSteps(opts.Machine, order, s, outputs)
+		steps := deploy.InstallSteps(opts.Machine, order, s, outputs, targetHostPlan(opts.GlobalOptions, lc, opts.Machine))
 		if opts.JSON {
 			return writeJSON(opts.Stdout, steps)
 		}
@@ -92,14 +94,21 @@ func runInstall(ctx context.Context, opts *installOptions) error {
 	}
 	res, err := deploy.Install(ctx, deploy.InstallRequest{
 		Root: lc.Root, Machine: opts.Machine, Settings: s, Outputs: outputs, Reinstall: opts.Reinstall,
-		Progress: opts.Stderr, Stdout: opts.Stderr, Stderr: opts.Stderr,
+		NixSetsTargetHost: lc.Eval.Machines[opts.Machine].TargetHostSetByNix,
+		Checker:           targetHostChecker(ctx, opts.GlobalOptions, lc),
+		Progress:          opts.Stderr, Stdout: opts.Stderr, Stderr: opts.Stderr,
 	})
-	if err != nil {
+	var refused *deploy.RefusedError
+	if err != nil && !errors.As(err, &refused) {
 		return err
 	}
 	warn(opts.Stderr, res.Notes)
 	if err := commitPaths(ctx, lc.Root, res.CommitMessage, res.Paths); err != nil {
 		return err
+	}
+	if refused != nil {
+		// Installed, but Clan will not find the machine at this address: say so and fail.
+		return refused
 	}
 	if opts.JSON {
 		return writeJSON(opts.Stdout, map[string]any{"machine": opts.Machine, "targetHost": res.TargetHost, "command": res.Command.String(), "written": res.Paths})
@@ -146,6 +155,8 @@ type writeBack struct {
 	lc *loadedClan
 	// runner reads the outputs; set once the runner exists.
 	runner *operation.Runner
+	// checker judges the run's targetHosts (nil: nothing to judge them by).
+	checker *deploy.Checker
 }
 
 func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]string, error) {
@@ -158,12 +169,42 @@ func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]
 		return nil, err
 	}
 	res, err := deploy.WriteBack(deploy.WriteBackRequest{Root: wb.lc.Root, Machine: w.Name, Outputs: outputs, Settings: s,
-		NixSetsTargetHost: wb.lc.Eval.Machines[w.Name].TargetHostSetByNix})
-	if err != nil {
-		return nil, err
+		NixSetsTargetHost: wb.lc.Eval.Machines[w.Name].TargetHostSetByNix,
+		Checker:           wb.checker})
+	// Notes about a missing address matter to install, not to every apply. A
+	// refused targetHost fails the workspace with its reason; the outputs
+	// written still go into the commit.
+	return res.Paths, err
+}
+
+// targetHostChecker judges the write-back's targetHosts: in flake mode with
+// the clan's own inventory, the clan must still evaluate with them,
+// inventory.json counted in even before git tracks it. Without it (no flake,
+// or no clan output) there is nothing Clan would evaluate differently from
+// what the guard already knows.
+func targetHostChecker(ctx context.Context, g *GlobalOptions, lc *loadedClan) *deploy.Checker {
+	if !g.Flake || lc.Eval.Inventory != nixeval.InventoryClan {
+		return nil
 	}
-	// Notes about a missing address matter to install, not to every apply.
-	return res.Paths, nil
+	return deploy.NewChecker(lc.Root, func() (map[string]*string, error) {
+		var env []string
+		if gitcli.IsRepo(ctx, lc.Root) {
+			// An inventory.json git ignores stays out, as it stays out of the
+			// clan's flake: the check then judges what Clan sees.
+			if index, cleanup, err := (gitcli.Repo{Dir: lc.Root}).IndexWith(ctx, deploy.InventoryFile); err == nil {
+				defer cleanup()
+				env = append(env, index)
+			}
+		}
+		return (&nixeval.Evaluator{Flake: true}).TargetHosts(ctx, lc.Root, env...)
+	})
+}
+
+// targetHostPlan is what install's write-back will do with the machine's targetHost.
+func targetHostPlan(g *GlobalOptions, lc *loadedClan, machine string) deploy.TargetHostPlan {
+	m := lc.Eval.Machines[machine]
+	return deploy.TargetHostPlan{NixSets: m.TargetHostSetByNix, NixValue: m.TargetHost,
+		Checked: g.Flake && lc.Eval.Inventory == nixeval.InventoryClan}
 }
 
 // afterDestroy undoes a machine's write-back once its infrastructure is gone.

@@ -46,6 +46,11 @@ type listedWorkspace struct {
 	Files     []string `json:"files"`
 	// Orphaned is the state of a machine that is gone (see workspace.Orphans).
 	Orphaned bool `json:"orphaned,omitempty"`
+	// Of a machine workspace: its merged terranix settings, and its address
+	// as the clan evaluates it (set by Nix: the write-back leaves it alone).
+	Settings           map[string]any `json:"settings,omitempty"`
+	TargetHost         string         `json:"targetHost,omitempty"`
+	TargetHostSetByNix bool           `json:"targetHostSetByNix,omitempty"`
 }
 
 func runList(ctx context.Context, opts *listOptions) error {
@@ -66,10 +71,12 @@ func runList(ctx context.Context, opts *listOptions) error {
 		if !w.Backend.IsGitState() {
 			stateFile = "(backend " + w.Backend.Type + ")"
 		}
+		m := lc.Eval.Machines[w.Machine]
 		listed = append(listed, listedWorkspace{
 			Name: w.Name, Kind: string(w.Kind), Machine: w.Machine, Tags: nonNil(w.Tags),
 			DependsOn: nonNil(w.Dependencies()), Reads: reads, Outputs: nonNil(w.Outputs),
 			StateFile: stateFile, Files: nonNil(w.Files),
+			Settings: w.Settings, TargetHost: m.TargetHost, TargetHostSetByNix: m.TargetHostSetByNix,
 		})
 	}
 	orphans, err := lc.Set.Orphans(lc.Root)

@@ -74,6 +74,9 @@ func evaluateClan(ctx context.Context, g *GlobalOptions, eo EvalOptions, layout 
 		return nil, err
 	}
 	warn(g.Stderr, set.Warnings)
+	if g.Flake && res.Inventory == nixeval.InventoryFiles {
+		warn(g.Stderr, []string{"the flake's clanTerranix has no clan (no `clan` output): machines, tags and targetHost are read from clan.nix and inventory.json, without their imports"})
+	}
 	return &loadedClan{Root: layout.Root, Layout: layout, Eval: res, Set: set, Graph: gr, Settings: settings}, nil
 }
 

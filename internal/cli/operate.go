@@ -146,7 +146,7 @@ func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operatio
 		warn(g.Stderr, []string{fmt.Sprintf("the clan %s is not a git repository: state is kept in terraform-state/ but not committed (git init to keep its history)", lc.Root)})
 	}
 	newRunSecrets(lc, engine.Name).install(ctx, runner)
-	wb := &writeBack{g: g, lc: lc, runner: runner}
+	wb := &writeBack{g: g, lc: lc, runner: runner, checker: targetHostChecker(ctx, g, lc)}
 	runner.AfterApply, runner.AfterDestroy = wb.afterApply, wb.afterDestroy
 	return runner, nil
 }

@@ -22,6 +22,7 @@ type InstallRequest struct {
 	// Reinstall allows installing over a machine installed before (it wipes it).
 	Reinstall         bool
 	NixSetsTargetHost bool      // see WriteBackRequest
+	Checker           *Checker  // see WriteBackRequest
 	Progress          io.Writer // "waiting for ssh ..." lines; nil: none
 	Stdout, Stderr    io.Writer // of the installer; nil: discarded
 	Now               func() time.Time
@@ -38,7 +39,9 @@ type InstallResult struct {
 
 // Install finds the address, checks for a replaced instance, waits for SSH,
 // runs the installer and writes the install record, inventory.json and
-// terraform-outputs.json. Nothing is written when the installer fails.
+// terraform-outputs.json. Nothing is written when the installer fails. A
+// *RefusedError (the clan's check undid the targetHost) comes with a complete
+// result, to be committed all the same.
 func Install(ctx context.Context, req InstallRequest) (InstallResult, error) {
 	var res InstallResult
 	s := req.Settings
@@ -73,8 +76,10 @@ func Install(ctx context.Context, req InstallRequest) (InstallResult, error) {
 	if err != nil {
 		return res, err
 	}
-	wb, err := WriteBack(WriteBackRequest{Root: req.Root, Machine: req.Machine, Outputs: req.Outputs, Settings: s, NixSetsTargetHost: req.NixSetsTargetHost})
-	if err != nil {
+	wb, err := WriteBack(WriteBackRequest{Root: req.Root, Machine: req.Machine, Outputs: req.Outputs, Settings: s,
+		NixSetsTargetHost: req.NixSetsTargetHost, Checker: req.Checker})
+	var refused *RefusedError
+	if err != nil && !errors.As(err, &refused) {
 		return res, err
 	}
 	res.Paths = append(wb.Paths, recPath)
@@ -84,7 +89,7 @@ func Install(ctx context.Context, req InstallRequest) (InstallResult, error) {
 	if wb.CommitMessage != "" {
 		res.CommitMessage = wb.CommitMessage + "\n\n" + res.CommitMessage
 	}
-	return res, nil
+	return res, err
 }
 
 // Run runs cmd in dir with the caller's environment. Cancelling ctx sends an
@@ -126,8 +131,9 @@ type Step struct {
 
 // InstallSteps describes `install` without running anything. applyOrder is
 // the workspaces the caller would apply, in order; outputs may be nil when the
-// machine was never applied (the address is then a placeholder).
-func InstallSteps(machine string, applyOrder []string, s Settings, outputs map[string]Output) []Step {
+// machine was never applied (the address is then a placeholder). th says
+// what becomes of the machine's targetHost in inventory.json.
+func InstallSteps(machine string, applyOrder []string, s Settings, outputs map[string]Output, th TargetHostPlan) []Step {
 	addrNames := ConventionalAddressOutputs
 	if s.TargetHostOutput != "" {
 		addrNames = []string{s.TargetHostOutput}
@@ -142,10 +148,31 @@ func InstallSteps(machine string, applyOrder []string, s Settings, outputs map[s
 		{What: fmt.Sprintf("compare output %s with %s (a changed id needs --reinstall)", s.InstanceIDOutput, InstallRecordPath(machine))},
 		{What: fmt.Sprintf("wait up to %s for an SSH banner on %s port %d", s.SSHTimeout, addr, s.SSHPort)},
 		{What: "install NixOS", Command: InstallCommand(machine, addr, s).String()},
-		{What: fmt.Sprintf("write %s, %s (machines.%s.deploy.targetHost) and %s, and commit them",
-			InstallRecordPath(machine), InventoryFile, machine, OutputsPath(machine))},
+	}
+	switch {
+	case th.NixSets:
+		where := th.NixValue
+		if where == "" {
+			where = "in its NixOS configuration"
+		}
+		steps = append(steps, Step{What: fmt.Sprintf("write %s and %s, and commit them; %s is left alone: Nix sets the targetHost of %s (%s)",
+			InstallRecordPath(machine), OutputsPath(machine), InventoryFile, machine, where)})
+	default:
+		checked := ""
+		if th.Checked {
+			checked = ", kept only if the clan still evaluates with it"
+		}
+		steps = append(steps, Step{What: fmt.Sprintf("write %s, %s (machines.%s.deploy.targetHost = %s%s) and %s, and commit them",
+			InstallRecordPath(machine), InventoryFile, machine, TargetHost(s.TargetUser, addr, s.SSHPort), checked, OutputsPath(machine))})
 	}
 	return steps
+}
+
+// TargetHostPlan is what the write-back will do with a machine's targetHost.
+type TargetHostPlan struct {
+	NixSets  bool   // Nix sets it: inventory.json is left alone
+	NixValue string // the value Nix gives, "" when unknown (the NixOS option)
+	Checked  bool   // the write is checked against the clan's evaluation
 }
 
 // UpdateSteps describes `update` without running anything.

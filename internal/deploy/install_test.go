@@ -174,12 +174,15 @@ func TestInstallFailureWritesNothing(t *testing.T) {
 func TestInstallDryRunGolden(t *testing.T) {
 	s, _ := ParseSettings("web-server", map[string]any{"identityFile": "/keys/deploy key", "hostKeyCheck": "accept-new"})
 	var buf bytes.Buffer
-	WriteSteps(&buf, "install web-server", InstallSteps("web-server", []string{"shared", "web-server"}, s, nil))
+	WriteSteps(&buf, "install web-server", InstallSteps("web-server", []string{"shared", "web-server"}, s, nil, TargetHostPlan{}))
 	buf.WriteString("\n")
 	withOutputs := map[string]Output{"ipv6_address": {Value: "2001:db8::7"}}
 	s.Installer = InstallerNixosAnywhere
 	s.UpdateHardwareConfig = "nixos-facter"
-	WriteSteps(&buf, "install web-server", InstallSteps("web-server", []string{"shared", "web-server"}, s, withOutputs))
+	WriteSteps(&buf, "install web-server", InstallSteps("web-server", []string{"shared", "web-server"}, s, withOutputs, TargetHostPlan{Checked: true}))
+	buf.WriteString("\n")
+	// Nix sets the address: the dry run says inventory.json stays as it is.
+	WriteSteps(&buf, "install web-server", InstallSteps("web-server", []string{"shared", "web-server"}, s, withOutputs, TargetHostPlan{NixSets: true, NixValue: "root@10.0.0.7"}))
 	buf.WriteString("\n")
 	steps, err := UpdateSteps([]string{"--tags", "web"}, UpdateOptions{Tags: []string{"web"}})
 	if err != nil {

@@ -32,8 +32,12 @@ func OutputsPath(machine string) string {
 // at path (created when absent), keeping every other key, their order and the
 // file's indentation. It reports whether the file changed.
 func SetTargetHost(path, machine, targetHost string) (bool, error) {
+	return editInventory(path, setTargetHost(machine, targetHost))
+}
+
+func setTargetHost(machine, targetHost string) func(root *jsonObject) (bool, error) {
 	value, _ := marshalNoEscape(targetHost)
-	return editInventory(path, func(root *jsonObject) (bool, error) {
+	return func(root *jsonObject) (bool, error) {
 		machines, err := root.object("", "machines")
 		if err != nil {
 			return false, err
@@ -51,7 +55,7 @@ func SetTargetHost(path, machine, targetHost string) (bool, error) {
 		}
 		deploy.set("targetHost", json.RawMessage(value))
 		return true, nil
-	})
+	}
 }
 
 // ClearTargetHost removes machines.<machine>.deploy.targetHost from the
@@ -60,14 +64,20 @@ func SetTargetHost(path, machine, targetHost string) (bool, error) {
 // left in it. It reports whether the file changed.
 func ClearTargetHost(path, machine, targetHost string) (bool, error) {
 	value, _ := marshalNoEscape(targetHost)
-	return editInventory(path, func(root *jsonObject) (bool, error) {
+	return editInventory(path, clearTargetHost(machine, value))
+}
+
+// clearTargetHost removes the machine's targetHost if it is value (any
+// value when value is nil).
+func clearTargetHost(machine string, value []byte) func(root *jsonObject) (bool, error) {
+	return func(root *jsonObject) (bool, error) {
 		m := root.existing("machines").existing(machine)
 		deploy := m.existing("deploy")
 		if deploy == nil {
 			return false, nil
 		}
 		old, ok := deploy.values["targetHost"].(json.RawMessage)
-		if !ok || !bytes.Equal(bytes.TrimSpace(old), value) {
+		if !ok || value != nil && !bytes.Equal(bytes.TrimSpace(old), value) {
 			return false, nil
 		}
 		deploy.remove("targetHost")
@@ -75,7 +85,7 @@ func ClearTargetHost(path, machine, targetHost string) (bool, error) {
 			m.remove("deploy")
 		}
 		return true, nil
-	})
+	}
 }
 
 // editInventory reads the inventory.json at path (an empty object when
@@ -85,33 +95,51 @@ func ClearTargetHost(path, machine, targetHost string) (bool, error) {
 // exclusive flock on .clan-terranix/inventory.lock beside it keeps one from
 // writing over what another just wrote.
 func editInventory(path string, edit func(root *jsonObject) (bool, error)) (bool, error) {
-	unlock, err := lockFile(filepath.Join(filepath.Dir(path), ".clan-terranix", "inventory.lock"))
+	unlock, err := lockInventory(path)
 	if err != nil {
-		return false, fmt.Errorf("%s: %v", path, err)
+		return false, err
 	}
 	defer unlock()
+	_, _, changed, err := editLocked(path, edit)
+	return changed, err
+}
+
+func lockInventory(path string) (func(), error) {
+	unlock, err := lockFile(filepath.Join(filepath.Dir(path), ".clan-terranix", "inventory.lock"))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return unlock, nil
+}
+
+// editLocked is editInventory for a caller holding the lock; it returns the
+// file's content before (nil: there was none) and after the edit.
+func editLocked(path string, edit func(root *jsonObject) (bool, error)) (before, after []byte, changed bool, err error) {
 	data, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return false, err
+		return nil, nil, false, err
 	}
 	root := newJSONObject()
 	if len(bytes.TrimSpace(data)) > 0 {
 		if root, err = parseJSONDocument(data); err != nil {
-			return false, fmt.Errorf("%s: %v", path, err)
+			return nil, nil, false, fmt.Errorf("%s: %v", path, err)
 		}
 	}
-	changed, err := edit(root)
+	changed, err = edit(root)
 	if err != nil || !changed {
 		if err != nil {
 			err = fmt.Errorf("%s: %v", path, err)
 		}
-		return false, err
+		return data, data, false, err
 	}
 	out, err := root.encode(detectStyle(data))
 	if err != nil {
-		return false, fmt.Errorf("%s: %v", path, err)
+		return nil, nil, false, fmt.Errorf("%s: %v", path, err)
 	}
-	return true, writeFileAtomic(path, out)
+	if err := writeFileAtomic(path, out); err != nil {
+		return nil, nil, false, err
+	}
+	return data, out, true, nil
 }
 
 // WriteOutputs writes the non-sensitive outputs to machines/<m>/terraform-outputs.json
@@ -141,6 +169,10 @@ type WriteBackRequest struct {
 	// NixSetsTargetHost is true when Nix already sets inventory.machines.<m>.deploy.targetHost
 	// (or clan.core.networking.targetHost): then inventory.json is left alone, as the Clan CLI does.
 	NixSetsTargetHost bool
+	// Checker, when set, judges inventory.json once the targetHost is in it
+	// (the clan still evaluates, with that address); when the clan refuses it
+	// the write is undone and WriteBack returns a *RefusedError.
+	Checker *Checker
 }
 
 // WriteBackResult says what WriteBack wrote. The caller commits Paths with CommitMessage.
@@ -152,10 +184,12 @@ type WriteBackResult struct {
 }
 
 // WriteBack records the machine's address in inventory.json and its outputs in
-// machines/<m>/terraform-outputs.json.
+// machines/<m>/terraform-outputs.json. A *RefusedError comes with the result
+// of everything else, to be committed all the same.
 func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 	var res WriteBackResult
 	var subjects []string
+	var refused error
 	addr, addrErr := TargetAddress(req.Machine, req.Outputs, req.Settings)
 	switch {
 	case addrErr != nil:
@@ -165,7 +199,17 @@ func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 		res.Notes = append(res.Notes, fmt.Sprintf("machine %s: Nix sets its targetHost, so inventory.json keeps it (address from outputs: %s)", req.Machine, res.TargetHost))
 	default:
 		res.TargetHost = TargetHost(req.Settings.TargetUser, addr, req.Settings.SSHPort)
-		changed, err := SetTargetHost(filepath.Join(req.Root, InventoryFile), req.Machine, res.TargetHost)
+		var changed bool
+		var err error
+		if req.Checker != nil {
+			changed, err = req.Checker.SetTargetHost(req.Machine, res.TargetHost)
+		} else {
+			changed, err = SetTargetHost(filepath.Join(req.Root, InventoryFile), req.Machine, res.TargetHost)
+		}
+		var r *RefusedError
+		if errors.As(err, &r) {
+			refused, err = err, nil
+		}
 		if err != nil {
 			return res, err
 		}
@@ -189,7 +233,7 @@ func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 			res.CommitMessage += "\n\n" + strings.Join(subjects[1:], "\n")
 		}
 	}
-	return res, nil
+	return res, refused
 }
 
 // ForgetMachine undoes the write-back of a machine whose infrastructure was

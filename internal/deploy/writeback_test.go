@@ -2,10 +2,12 @@ package deploy
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -164,6 +166,115 @@ func TestWriteBackLeavesInventoryWhenNixSetsTargetHost(t *testing.T) {
 	}
 	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "Nix sets its targetHost") {
 		t.Errorf("notes: %v", res.Notes)
+	}
+}
+
+// The clan's check refuses the new targetHost: inventory.json is put back
+// byte for byte (or removed when there was none), the outputs are still
+// written, and the error names the machine, the address and the reason.
+func TestWriteBackUndoesARefusedTargetHost(t *testing.T) {
+	for _, before := range []string{userInventory, ""} {
+		root := t.TempDir()
+		path := filepath.Join(root, "inventory.json")
+		if before != "" {
+			os.WriteFile(path, []byte(before), 0o644)
+		}
+		s, _ := ParseSettings("web-server", nil)
+		var seen string
+		checker := NewChecker(root, func() (map[string]*string, error) {
+			data, _ := os.ReadFile(path)
+			seen = string(data)
+			return nil, fmt.Errorf("conflicting definition values")
+		})
+		res, err := WriteBack(WriteBackRequest{Root: root, Machine: "web-server", Settings: s,
+			Outputs: map[string]Output{"target_host": {Value: "10.0.0.5"}}, Checker: checker})
+		var refused *RefusedError
+		if !errors.As(err, &refused) || err.Error() != "machine web-server: targetHost root@10.0.0.5 not kept in inventory.json: with it the clan no longer evaluates: conflicting definition values" {
+			t.Fatalf("got %v", err)
+		}
+		if !strings.Contains(seen, `"targetHost": "root@10.0.0.5"`) {
+			t.Errorf("check ran before the write: %s", seen)
+		}
+		data, statErr := os.ReadFile(path)
+		if before == "" && !os.IsNotExist(statErr) || before != "" && string(data) != before {
+			t.Errorf("inventory.json not restored: %q %v", data, statErr)
+		}
+		if !slices.Equal(res.Paths, []string{OutputsPath("web-server")}) {
+			t.Errorf("paths %v", res.Paths)
+		}
+	}
+}
+
+// Many write-backs at once share the clan's checks; when a check fails, each
+// write is tried alone, so only the one the clan refuses is undone. The stand-in
+// clan refuses a targetHost for "bad" and gives "forced" another address.
+func TestCheckerKeepsAllButTheRefused(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, "inventory.json")
+	os.WriteFile(path, []byte(`{"meta": {"name": "c"}, "machines": {"forced": {"deploy": {"targetHost": "root@old"}}}}`), 0o644)
+	checker := NewChecker(root, func() (map[string]*string, error) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		if strings.Contains(string(data), "root@10.0.0.66") {
+			return nil, fmt.Errorf("clan.checks.policy failed")
+		}
+		forced := "root@forced.example.org"
+		return map[string]*string{"forced": &forced}, nil
+	})
+	machines := []string{"a", "b", "bad", "c", "forced"}
+	errs := make([]error, len(machines))
+	var wg sync.WaitGroup
+	for i, m := range machines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			addr := "10.0.0." + strconv.Itoa(i+1)
+			if m == "bad" {
+				addr = "10.0.0.66"
+			}
+			_, errs[i] = checker.SetTargetHost(m, "root@"+addr)
+		}()
+	}
+	wg.Wait()
+	for i, m := range machines {
+		var refused *RefusedError
+		switch m {
+		case "bad":
+			if !errors.As(errs[i], &refused) || !strings.Contains(errs[i].Error(), "with it the clan no longer evaluates: clan.checks.policy failed") {
+				t.Errorf("%s: %v", m, errs[i])
+			}
+		case "forced":
+			if !errors.As(errs[i], &refused) || !strings.HasSuffix(errs[i].Error(), "the clan gives machine forced the targetHost root@forced.example.org instead") {
+				t.Errorf("%s: %v", m, errs[i])
+			}
+		default:
+			if errs[i] != nil {
+				t.Errorf("%s: %v", m, errs[i])
+			}
+		}
+	}
+	var inv struct {
+		Meta     map[string]string
+		Machines map[string]struct{ Deploy struct{ TargetHost string } }
+	}
+	data, _ := os.ReadFile(path)
+	if err := json.Unmarshal(data, &inv); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for m, v := range inv.Machines {
+		got[m] = v.Deploy.TargetHost
+	}
+	want := map[string]string{"a": "root@10.0.0.1", "b": "root@10.0.0.2", "c": "root@10.0.0.4", "forced": "root@old", "bad": ""}
+	for m, w := range want {
+		if got[m] != w {
+			t.Errorf("inventory.json: %s has %q, want %q\n%s", m, got[m], w, data)
+		}
+	}
+	if inv.Meta["name"] != "c" {
+		t.Errorf("meta lost: %s", data)
 	}
 }
 

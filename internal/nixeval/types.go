@@ -12,7 +12,17 @@ type Result struct {
 	// infra-manager role settings, decoded by clan.ParseSettings.
 	Settings json.RawMessage `json:"settings"`
 	Warnings []string        `json:"warnings"`
+	// Inventory says where machines, tags, targetHost and service instances
+	// came from: InventoryClan (clan-core's evaluated inventory, flake mode
+	// with the flake's clan output) or InventoryFiles (read from the files).
+	Inventory string `json:"inventory"`
 }
+
+// Values of Result.Inventory.
+const (
+	InventoryClan  = "clan"
+	InventoryFiles = "files"
+)
 
 // Workspace is one evaluated Terranix configuration.
 type Workspace struct {
@@ -33,8 +43,12 @@ type Workspace struct {
 type Machine struct {
 	Tags    []string `json:"tags"`
 	Enabled bool     `json:"enabled"`
-	// TargetHostSetByNix is set when clan.nix's inventory or the NixOS option
-	// clan.core.networking.targetHost gives the machine's address: write-back
-	// to inventory.json must then leave it alone, as the Clan CLI does.
+	// TargetHostSetByNix is set when Nix, not inventory.json, gives the
+	// machine's address (the clan's inventory defined outside inventory.json,
+	// or the NixOS option clan.core.networking.targetHost): write-back to
+	// inventory.json must then leave it alone, as the Clan CLI does.
 	TargetHostSetByNix bool `json:"targetHostSetByNix"`
+	// TargetHost is inventory.machines.<m>.deploy.targetHost as the clan
+	// evaluates it ("" when unset).
+	TargetHost string `json:"targetHost"`
 }

@@ -2,7 +2,11 @@
 # `shared` workspace, one workspace per machine with infrastructure, the
 # machines' tags and the terranix service's settings, all evaluated in one
 # Nix process. Output: the JSON of Go's nixeval.Result.
-{ layout, withNulls ? false, nixpkgsLib ? null, nixosConfigurations ? { } }:
+# clanInventory is clan-core's evaluated inventory (flake mode, see
+# inventory.nix): machines, tags, targetHost and service instances then come
+# from it; without it they are read from clan.nix, inventory.json and
+# inventory/services/terranix.nix as well as can be without Clan.
+{ layout, withNulls ? false, nixpkgsLib ? null, nixosConfigurations ? { }, clanInventory ? null }:
 let
   b = builtins;
   moduleSystem = import ./modules.nix;
@@ -42,12 +46,15 @@ let
   service = if optionalFile (layout.service or null) == null then { } else
     let v = importWith layout.service { }; in resolve (v.instances or v.inventory.instances or { });
 
-  instances = recursiveUpdate (recursiveUpdate service (resolve (clanNix.instances or { }))) (inventoryJson.instances or { });
+  evaluatedInventory = if clanInventory == null then null else import ./inventory.nix clanInventory;
+  fromClan = evaluatedInventory != null;
+
+  instances = if fromClan then evaluatedInventory.instances else recursiveUpdate (recursiveUpdate service (resolve (clanNix.instances or { }))) (inventoryJson.instances or { });
   terranixInstances = b.filter (i: (resolve (i.module or { })).name or null == "terranix") (b.attrValues instances);
   roleOf = role: i: resolve (resolve (i.roles or { })).${role} or { };
 
   # Machines: folders under machines/ and machines of the inventory.
-  inventoryMachines = recursiveUpdate (resolve (clanNix.machines or { })) (inventoryJson.machines or { });
+  inventoryMachines = if fromClan then evaluatedInventory.machines else recursiveUpdate (resolve (clanNix.machines or { })) (inventoryJson.machines or { });
   layoutMachines = nonNull layout.machines { };
   machineNames = b.attrNames (inventoryMachines // layoutMachines);
 
@@ -76,12 +83,18 @@ let
 
   isMember = m: role: (b.isAttrs (role.machines or { }) && (role.machines or { }) ? ${m})
     || b.any (t: let tags = role.tags or { }; in if b.isList tags then b.elem t tags else tags ? ${t}) machineTags.${m};
+  # Role settings, then those of each of the machine's tags the role names, then the machine's own.
+  tagSettings = m: role:
+    let tags = resolve (role.tags or { }); in
+    if !(b.isAttrs tags) then { } else
+    b.foldl' (acc: t: recursiveUpdate acc (resolveDeep ((resolve tags.${t}).settings or { }))) { }
+      (b.filter (t: b.elem t machineTags.${m}) (b.attrNames tags));
   settingsOf = m:
     let
       fromInventory = b.foldl'
         (acc: i: let role = roleOf "machine" i; in
           if isMember m role
-          then recursiveUpdate acc (recursiveUpdate (resolveDeep (role.settings or { })) (resolveDeep ((role.machines or { }).${m}.settings or { })))
+          then b.foldl' recursiveUpdate acc [ (resolveDeep (role.settings or { })) (tagSettings m role) (resolveDeep ((role.machines or { }).${m}.settings or { })) ]
           else acc)
         { }
         terranixInstances;
@@ -150,7 +163,8 @@ let
   # option clan.core.networking.targetHost): the Clan CLI's write-back must not override it.
   clanNixMachines = resolve (clanNix.machines or { });
   nixSetsTargetHost = m:
-    ((resolve ((resolve (clanNixMachines.${m} or { })).deploy or { })).targetHost or null) != null
+    (if fromClan then inventoryMachines.${m}.targetHostSetByNix or false
+      else ((resolve ((resolve (clanNixMachines.${m} or { })).deploy or { })).targetHost or null) != null)
     || (let t = configurations.${m}.targetHost or { success = false; }; in t.success && t.value != null);
 in
 {
@@ -160,7 +174,10 @@ in
       config = let json = evaluated.${name}.json; in b.addErrorContext "while evaluating workspace ${name}" (b.deepSeq json json);
     })
     workspaces;
-  machines = b.mapAttrs (m: tags: { inherit tags; enabled = machineWorkspaces ? ${m}; targetHostSetByNix = nixSetsTargetHost m; }) machineTags;
+  machines = b.mapAttrs (m: tags: { inherit tags; enabled = machineWorkspaces ? ${m}; targetHostSetByNix = nixSetsTargetHost m;
+    targetHost = (resolve ((resolve (inventoryMachines.${m} or { })).deploy or { })).targetHost or null; }) machineTags;
+  # Where machines, tags, targetHost and service instances came from.
+  inventory = if fromClan then "clan" else "files";
   settings = plain (b.foldl' (acc: i: recursiveUpdate acc (resolve ((roleOf "infra-manager" i).settings or { }))) { } terranixInstances);
   inherit warnings;
 }

@@ -5,9 +5,21 @@
 #     inherit self; lib = nixpkgs.lib; nixosConfigurations = self.nixosConfigurations;
 #   };
 # With nixpkgs' lib, `lib` is nixpkgs' own; with nixosConfigurations,
-# `nixosConfig` is the machine's NixOS configuration.
-{ self, lib ? null, nixosConfigurations ? { } }:
-{ withNulls ? false }:
-let layout = import ./layout.nix self; in
-import ./clan.nix { inherit layout withNulls nixosConfigurations; nixpkgsLib = lib; }
+# `nixosConfig` is the machine's NixOS configuration. `clan` is the clan as
+# clan-core evaluated it (`clan.config` of `clan-core.lib.clan`, the flake's
+# `clan` output by default, also with flake-parts): its inventory gives the
+# machines, tags, targetHost and service instances.
+{ self, lib ? null, nixosConfigurations ? { }, clan ? self.clan or null }:
+# With targetHosts = true it is only the write-back's check
+# (nixeval.TargetHosts): every machine's targetHost as the clan evaluates
+# after inventory.json changed (an error when it no longer does).
+{ withNulls ? false, targetHosts ? false }:
+let
+  layout = import ./layout.nix self;
+  clanInventory = if clan == null then null else clan.inventory;
+  hosts = builtins.mapAttrs (_: v: v.deploy.targetHost) clanInventory.machines;
+in
+if targetHosts then (if clanInventory == null then { } else builtins.deepSeq hosts hosts)
+else
+import ./clan.nix { inherit layout withNulls nixosConfigurations clanInventory; nixpkgsLib = lib; }
 // { inherit (layout) root; }

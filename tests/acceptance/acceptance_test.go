@@ -85,6 +85,33 @@ func TestScripts(t *testing.T) {
 	})
 }
 
+// TestRealClanScripts runs testdata/realclan: clans whose flake is evaluated
+// by the real clan-core (the upstream snapshot, see testenv.ClanFlakeInputs).
+// `realclan DIR` lays out the flake inputs and fills the @input@ placeholders
+// of DIR/flake.nix.
+func TestRealClanScripts(t *testing.T) {
+	tc := testenv.Tools(t)
+	upstream := testenv.Upstream(t)
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/realclan",
+		RequireExplicitExec: true,
+		Setup: func(env *testscript.Env) error {
+			return setup(env, tc)
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"example": cmdExample(tc),
+			"realclan": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: realclan DIR")
+				}
+				inputs, err := testenv.ClanFlakeInputs(upstream, tc.RepoRoot, ts.MkAbs("inputs"))
+				ts.Check(err)
+				ts.Check(testenv.SubstFile(filepath.Join(ts.MkAbs(args[0]), "flake.nix"), inputs))
+			},
+		},
+	})
+}
+
 // setup gives every script the toolchain's environment, with the freshly
 // built binary first on PATH and a HOME of its own.
 func setup(env *testscript.Env, tc testenv.Toolchain) error {
