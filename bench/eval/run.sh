@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
-# Benchmark of one evaluation of a whole clan: generated clans of 10, 100 and
-# 500 machines (each machine's infrastructure.nix imports a shared reusable
-# module, and each machine carries a tag whose tag file adds a provider), all
-# evaluated by nix/lib/eval.nix in one nix-instantiate process, as
-# `clan-terranix` runs it. Prints a markdown table of wall time and max RSS
-# (median of RUNS runs, /usr/bin/time -v).
+# Benchmark of one evaluation of a whole clan, side by side in one run: generated
+# clans of N machines (each machine's infrastructure.nix imports a shared reusable
+# module, each machine carries a tag whose tag file adds a provider; a shared
+# workspace), evaluated by
+#   nixpkgs   `clan-terranix list --nixpkgs $UPSTREAM/nixpkgs-lib`: the whole run up to
+#             the workspaces and their graph (composition, Nix on nixpkgs' module
+#             system, remote-state wiring), evaluation cache removed before each run
+#   builtins  the same without nixpkgs: the builtins-only evaluator
+#   terranix  real Terranix (core/default.nix of $UPSTREAM/terranix on the same nixpkgs
+#             lib) evaluating the same workspaces' modules in one nix-instantiate
+#             process (bench/eval/real-terranix.nix)
+#   error     `clan-terranix list --nixpkgs ...` when one machine's file fails
+#   cached    `clan-terranix list --nixpkgs ...` again with nothing changed (no Nix runs:
+#             the evaluation cache), beside `git status` of the same clan
+# Wall time, CPU time (user + system, of the process and its children: steadier than wall
+# time on a shared machine) and max RSS (/usr/bin/time -v; for clan-terranix the largest of
+# it and its Nix child) are the median of RUNS runs, the three evaluators taking turns.
 #
-# Usage: bench/eval/run.sh [SIZES...]   (default: 10 100 500; RUNS=5)
+# Usage: bench/eval/run.sh [SIZES...]   (default: 10 100 500 1000; RUNS=5;
+#        UPSTREAM defaults to ../shared/upstream beside the checkout)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-lib=$(cd "$here/../../nix/lib" && pwd)
-sizes=("${@:-10 100 500}")
+repo=$(cd "$here/../.." && pwd)
+upstream=${UPSTREAM:-$repo/../shared/upstream}
+sizes=("${@:-10 100 500 1000}")
 read -r -a sizes <<<"${sizes[*]}"
 runs=${RUNS:-5}
 work=$(mktemp -d)
@@ -19,6 +32,9 @@ work=$(mktemp -d)
 if [ -n "${KEEP:-}" ]; then echo "clans in $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
 
 command -v nix-instantiate >/dev/null || { echo "nix-instantiate not found: run scripts/bootstrap" >&2; exit 1; }
+[ -f "$upstream/terranix/core/default.nix" ] || { echo "no upstream snapshots at $upstream: set UPSTREAM" >&2; exit 1; }
+ct=$work/clan-terranix
+(cd "$repo" && go build -o "$ct" ./cmd/clan-terranix)
 [ -x /usr/bin/time ] || { echo "/usr/bin/time not found (apt-get install time)" >&2; exit 1; }
 
 generate() { # generate DIR N: a clan of N machines and its layout.json
@@ -73,21 +89,51 @@ NIX
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure() { # measure NAME CMD...: appends wall and RSS to $work/NAME.wall / .rss
+	local name=$1; shift
+	/usr/bin/time -v -o "$work/time" "$@" >"$work/$name.out" 2>"$work/$name.err" || [ "$name" = error ]
+	awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); print t[1] * 60 + t[2]}' "$work/time" >>"$work/$name.wall"
+	awk -F': ' '/Maximum resident set size/ {printf "%.0f\n", $2 / 1024}' "$work/time" >>"$work/$name.rss"
+	awk -F': ' '/(User|System) time \(seconds\)/ {s += $2} END {printf "%.2f\n", s}' "$work/time" >>"$work/$name.cpu"
+}
+med() { median <"$work/$1.$2"; }
 
-echo "| machines | workspaces | wall (s) | max RSS (MB) |"
-echo "|---:|---:|---:|---:|"
+ratio() { awk -v a="$(med "$1" "$3")" -v b="$(med "$2" "$3")" 'BEGIN { printf "%.2f", a / b }'; }
+echo "| machines | nixpkgs wall s / CPU s / MB | builtins wall s / CPU s / MB | real Terranix wall s / CPU s / MB | nixpkgs ÷ Terranix wall / CPU / memory | error wall s | cached wall s / CPU s | git status wall s |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
 	dir="$work/clan-$n"
 	generate "$dir" "$n"
-	out="$work/out-$n.json"
-	walls=() rss=()
+	(cd "$dir" && git init -q && git add -A && git -c user.name=b -c user.email=b@b commit -qm clan)
+	rm -f "$work"/*.wall "$work"/*.rss "$work"/*.cpu
 	for ((r = 0; r < runs; r++)); do
-		/usr/bin/time -v -o "$work/time" nix-instantiate --eval --strict --json \
-			"$lib/eval.nix" --argstr layoutFile "$dir/layout.json" --arg withNulls false >"$out"
-		walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {split($2, t, ":"); print t[1] * 60 + t[2]}' "$work/time")")
-		rss+=("$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$work/time")")
+		# Turns: each run starts with a different evaluator.
+		order=(nixpkgs builtins terranix)
+		order=("${order[@]:$((r % 3))}" "${order[@]:0:$((r % 3))}")
+		for which in "${order[@]}"; do
+			rm -f "$dir/.clan-terranix/eval-cache.json"
+			case $which in
+			nixpkgs) measure nixpkgs "$ct" --clan "$dir" list --nixpkgs "$upstream/nixpkgs-lib" ;;
+			builtins) measure builtins "$ct" --clan "$dir" list ;;
+			terranix) measure terranix nix-instantiate --eval --strict --json "$here/real-terranix.nix" \
+				--argstr layoutFile "$dir/layout.json" --argstr upstream "$upstream" ;;
+			esac
+		done
+		"$ct" --clan "$dir" list --nixpkgs "$upstream/nixpkgs-lib" >/dev/null # fills the cache
+		measure cached "$ct" --clan "$dir" list --nixpkgs "$upstream/nixpkgs-lib"
+		measure gitstatus git -C "$dir" status --porcelain
+		cp "$dir/machines/m0/infrastructure.nix" "$work/saved.nix"
+		echo '{ config, ... }: { resource.x.y.z = config.nosuchoption; }' >"$dir/machines/m0/infrastructure.nix"
+		measure error "$ct" --clan "$dir" list --nixpkgs "$upstream/nixpkgs-lib"
+		cp "$work/saved.nix" "$dir/machines/m0/infrastructure.nix"
 	done
-	workspaces=$(grep -o '"kind":"[a-z]*"' "$out" | wc -l)
-	printf '| %d | %d | %s | %s |\n' "$n" "$workspaces" \
-		"$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${rss[@]}" | median)"
+	grep -q 'machines/m0/infrastructure.nix:1:.*(workspace m0)' "$work/error.err" || { echo "the error does not name file:line and workspace: $(cat "$work/error.err")" >&2; exit 1; }
+	workspaces=$(grep -c '^m[0-9]' "$work/builtins.out" || true)
+	[ "$workspaces" -eq "$n" ] || { echo "builtins listed $workspaces machine workspaces, want $n" >&2; exit 1; }
+	printf '| %d | %s / %s / %s | %s / %s / %s | %s / %s / %s | %s / %s / %s | %s | %s / %s | %s |\n' "$n" \
+		"$(med nixpkgs wall)" "$(med nixpkgs cpu)" "$(med nixpkgs rss)" \
+		"$(med builtins wall)" "$(med builtins cpu)" "$(med builtins rss)" \
+		"$(med terranix wall)" "$(med terranix cpu)" "$(med terranix rss)" \
+		"$(ratio nixpkgs terranix wall)" "$(ratio nixpkgs terranix cpu)" "$(ratio nixpkgs terranix rss)" \
+		"$(med error wall)" "$(med cached wall)" "$(med cached cpu)" "$(med gitstatus wall)"
 done

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/nixeval"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
@@ -88,7 +89,10 @@ func runList(ctx context.Context, opts *listOptions) error {
 			Tags: []string{}, DependsOn: []string{}, Reads: []string{}, Outputs: []string{}, StateFile: o.StateFile, Files: []string{}, Orphaned: true})
 	}
 	if opts.JSON {
-		return writeJSON(opts.Stdout, listed)
+		return writeJSON(opts.Stdout, struct {
+			Evaluator  nixeval.EvaluatorInfo `json:"evaluator"`
+			Workspaces []listedWorkspace     `json:"workspaces"`
+		}{lc.Eval.Evaluator, nonNil(listed)})
 	}
 	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WORKSPACE\tKIND\tDEPENDS ON\tSTATE")
@@ -111,9 +115,9 @@ func addEvalFlags(cmd *cobra.Command, eo *EvalOptions) {
 	cmd.Flags().BoolVar(&eo.WithNulls, "with-nulls", false, "keep null values in the generated JSON (as terranix --with-nulls)")
 }
 
-func nonNil(s []string) []string {
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }

@@ -36,7 +36,7 @@ compare clan-terranix with terranix, or to try a module.`,
 }
 
 func runRender(ctx context.Context, opts *renderOptions) error {
-	ev := &nixeval.Evaluator{ShowTrace: opts.Eval.ShowTrace, WithNulls: opts.Eval.WithNulls}
+	ev := &nixeval.Evaluator{ShowTrace: opts.Eval.ShowTrace, WithNulls: opts.Eval.WithNulls, Nixpkgs: opts.Nixpkgs}
 	out, err := ev.RenderFile(ctx, opts.File)
 	if err != nil {
 		return err

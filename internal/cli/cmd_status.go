@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/nixeval"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 )
 
@@ -69,7 +70,10 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		rows = append(rows, workspaceStatus{Workspace: o.Name, Status: "orphaned", Note: orphanNote(o)})
 	}
 	if opts.JSON {
-		return writeJSON(opts.Stdout, rows)
+		return writeJSON(opts.Stdout, struct {
+			Evaluator  nixeval.EvaluatorInfo `json:"evaluator"`
+			Workspaces []workspaceStatus     `json:"workspaces"`
+		}{lc.Eval.Evaluator, nonNil(rows)})
 	}
 	tw := tabwriter.NewWriter(opts.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WORKSPACE\tSTATUS\tLOCK")

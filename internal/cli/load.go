@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/graph"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
+	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
@@ -56,7 +58,11 @@ func discoverClan(g *GlobalOptions) (*clan.Layout, error) {
 
 // evaluateClan evaluates a discovered clan into its workspaces and graph.
 func evaluateClan(ctx context.Context, g *GlobalOptions, eo EvalOptions, layout *clan.Layout) (*loadedClan, error) {
-	ev := &nixeval.Evaluator{ShowTrace: eo.ShowTrace, WithNulls: eo.WithNulls, Flake: g.Flake}
+	ev := &nixeval.Evaluator{ShowTrace: eo.ShowTrace, WithNulls: eo.WithNulls, Flake: g.Flake, Nixpkgs: g.Nixpkgs}
+	// A clan whose work dir cannot be made is evaluated every time.
+	if state.EnsureWorkDir(layout.Root) == nil {
+		ev.CacheFile = filepath.Join(layout.Root, state.WorkRoot, "eval-cache.json")
+	}
 	res, err := ev.Evaluate(ctx, layout)
 	if err != nil {
 		return nil, err

@@ -29,11 +29,14 @@ type GlobalOptions struct {
 	NoColor bool
 	// Flake evaluates through the clan's flake (its clanTerranix output), so
 	// that nixosConfig, nixpkgs' lib and the real inventory are available.
-	Flake  bool
-	State  StateFlags
-	Stdout io.Writer
-	Stderr io.Writer
-	Stdin  io.Reader
+	Flake bool
+	// Nixpkgs is a nixpkgs (or nixpkgs.lib) checkout whose lib evaluates the
+	// clan on nixpkgs' module system; "" discovers one (flake.lock, NIX_PATH).
+	Nixpkgs string
+	State   StateFlags
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Stdin   io.Reader
 }
 
 // IsTerminal reports whether stdout and stdin are a terminal (prompts and the live view need both).
@@ -111,6 +114,7 @@ state committed to git, before NixOS is installed on the machines.`,
 	pf.BoolVar(&g.JSON, "json", false, "print machine-readable JSON")
 	pf.BoolVar(&g.NoColor, "no-color", false, "no colors (also NO_COLOR)")
 	pf.BoolVar(&g.Flake, "flake", os.Getenv("CLAN_TERRANIX_FLAKE") != "", "evaluate through the clan's flake output clanTerranix: nixosConfig and nixpkgs' lib available (also CLAN_TERRANIX_FLAKE=1)")
+	pf.StringVar(&g.Nixpkgs, "nixpkgs", os.Getenv("CLAN_TERRANIX_NIXPKGS"), "nixpkgs (or nixpkgs.lib) directory whose lib evaluates the Terranix modules (default: $CLAN_TERRANIX_NIXPKGS, the clan flake's locked nixpkgs, <nixpkgs> on NIX_PATH)")
 	pf.DurationVar(&g.State.LockTimeout, "lock-timeout", 0, "wait this long for a workspace lock held by another run (default: the settings' lockTimeout, else fail at once)")
 	pf.BoolVar(&g.State.NoSafeguards, "no-safeguards", false, "turn the state safeguards (uncommitted or conflicted state, branch behind its remote) into warnings")
 	for _, add := range commands {

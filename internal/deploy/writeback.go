@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 )
 
 // Files the write-back touches, relative to the clan root.
@@ -20,7 +21,7 @@ const (
 	// OutputsFileName sits in machines/<m>/ and holds the machine's
 	// non-sensitive outputs as {"name": value}; the NixOS module reads it as
 	// clan.terranix.outputs.
-	OutputsFileName = "terraform-outputs.json"
+	OutputsFileName = clan.OutputsFile
 )
 
 // OutputsPath is machines/<m>/terraform-outputs.json, relative to the clan root.

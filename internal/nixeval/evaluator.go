@@ -31,6 +31,14 @@ type Evaluator struct {
 	Flake bool
 	// Nix is the nix binary for flake mode; "" looks it up on PATH.
 	Nix string
+	// Nixpkgs is a nixpkgs or nixpkgs.lib directory (one with lib/): its lib
+	// evaluates the modules on nixpkgs' module system, as Terranix does.
+	// "" discovers one (see findNixpkgs); none found means the builtins-only
+	// evaluator.
+	Nixpkgs string
+	// CacheFile keeps the last result with a digest of its inputs (see
+	// cache.go); "" evaluates every time.
+	CacheFile string
 }
 
 // ErrNixMissing is returned when nix-instantiate cannot be found.
@@ -39,25 +47,88 @@ var ErrNixMissing = errors.New("nix-instantiate not found: install Nix (on Debia
 // Rendered is one Terranix module file evaluated alone.
 type Rendered struct {
 	// JSON is config.tf.json byte for byte as terranix writes it.
-	JSON     []byte
-	Warnings []string
+	JSON      []byte
+	Warnings  []string
+	Evaluator EvaluatorInfo
 }
 
-// Evaluate evaluates every workspace of the clan in one Nix process.
+// Evaluate evaluates every workspace of the clan in one Nix process, or
+// none when CacheFile holds the result for the same inputs.
 func (e *Evaluator) Evaluate(ctx context.Context, l *clan.Layout) (*Result, error) {
-	if e.Flake {
-		return e.evaluateFlake(ctx, l.Root)
+	var choice *nixpkgsChoice
+	if !e.Flake {
+		var err error
+		if choice, err = findNixpkgs(e.Nixpkgs, l.Root); err != nil {
+			return nil, err
+		}
 	}
 	layout, err := json.Marshal(l)
 	if err != nil {
 		return nil, err
 	}
+	var key, clanSum string
+	if e.CacheFile != "" {
+		if key, err = e.cacheKey(layout, choice); err != nil {
+			return nil, err
+		}
+		if clanSum, err = clanDigest(l.Root, e.Flake); err != nil {
+			return nil, err
+		}
+		if res := readCache(e.CacheFile, key, clanSum); res != nil {
+			return res, nil
+		}
+	}
+	var res *Result
+	var stderr string
+	if e.Flake {
+		res, stderr, err = e.evaluateFlake(ctx, l.Root)
+	} else {
+		res, stderr, err = e.evaluateLayout(ctx, l.Root, layout, choice)
+	}
+	if err != nil || e.CacheFile == "" {
+		return res, err
+	}
+	// nixpkgs' lib/ is in the key already; its packages, when a module
+	// used them, are outside files like any other.
+	nixpkgsLib := ""
+	if res.Evaluator.Nixpkgs != "" {
+		nixpkgsLib = filepath.Join(res.Evaluator.Nixpkgs, "lib")
+	}
+	if lib, err := libDir(); err == nil {
+		outside := outsideFiles(stderr, l.Root, nixpkgsLib, lib)
+		if digest, err := inputsDigest(clanSum, outside); err == nil {
+			writeCache(e.CacheFile, &cacheEntry{Key: key, Outside: outside, Digest: digest, Result: res})
+		}
+	}
+	return res, nil
+}
+
+// cacheKey hashes what this evaluation asks: the evaluator's code and flags,
+// the layout, the nixpkgs and its content, NIX_PATH (<nixpkgs> in a module).
+func (e *Evaluator) cacheKey(layout []byte, choice *nixpkgsChoice) (string, error) {
+	lib, err := libDir()
+	if err != nil {
+		return "", err
+	}
+	nixpkgs, err := choice.key()
+	if err != nil {
+		return "", err
+	}
+	return requestKey(filepath.Base(lib), strconv.FormatBool(e.WithNulls), strconv.FormatBool(e.Flake),
+		string(layout), nixpkgs, choice.source(), os.Getenv("NIX_PATH")), nil
+}
+
+func (e *Evaluator) evaluateLayout(ctx context.Context, root string, layout []byte, choice *nixpkgsChoice) (*Result, string, error) {
 	// The layout goes in on stdin: no temp file to leave behind when killed.
 	var res Result
-	if err := e.run(ctx, l.Root, "eval.nix", &res, layout, "--argstr", "layoutFile", "/dev/stdin"); err != nil {
-		return nil, err
+	args := append([]string{"--argstr", "layoutFile", "/dev/stdin"}, choice.args()...)
+	stderr, err := e.run(ctx, root, "eval.nix", &res, layout, args...)
+	if err != nil {
+		return nil, "", err
 	}
-	return tidy(&res, l.Root), nil
+	res.Warnings = append(res.Warnings, traceLines(stderr)...)
+	res.Evaluator.Source = choice.source()
+	return tidy(&res, root), stderr, nil
 }
 
 // tidy makes file names relative to the clan root (as Nix saw it: the clan
@@ -103,36 +174,87 @@ func (e *Evaluator) RenderFile(ctx context.Context, file string) (*Rendered, err
 	if fi, err := os.Stat(abs); err != nil || fi.IsDir() {
 		return nil, fmt.Errorf("%s: not a Nix file", file)
 	}
+	choice, err := findNixpkgs(e.Nixpkgs, "")
+	if err != nil {
+		return nil, err
+	}
 	var out struct {
-		JSON     string   `json:"json"`
-		Warnings []string `json:"warnings"`
+		JSON      string        `json:"json"`
+		Warnings  []string      `json:"warnings"`
+		Evaluator EvaluatorInfo `json:"evaluator"`
 	}
 	// Messages name files relative to the working directory, as the user gave them.
 	cwd, _ := os.Getwd()
-	if err := e.run(ctx, cwd, "render.nix", &out, nil, "--argstr", "file", abs); err != nil {
+	args := append([]string{"--argstr", "file", abs}, choice.args()...)
+	stderr, err := e.run(ctx, cwd, "render.nix", &out, nil, args...)
+	var nixErr *Error
+	if errors.As(err, &nixErr) && nixErr.File == "" {
+		// Nix gave no position (a throw): the file rendered is the one to look at.
+		nixErr.File = relativeTo(cwd, abs)
+	}
+	if err != nil {
 		return nil, err
 	}
+	out.Warnings = append(out.Warnings, traceLines(stderr)...)
 	for i, w := range out.Warnings {
 		out.Warnings[i] = relativizeText(cwd, w)
 	}
-	return &Rendered{JSON: []byte(out.JSON), Warnings: out.Warnings}, nil
+	out.Evaluator.Source = choice.source()
+	return &Rendered{JSON: []byte(out.JSON), Warnings: out.Warnings, Evaluator: out.Evaluator}, nil
 }
 
 // run evaluates lib/<entry> with --strict --json and decodes its output;
 // stdin is given to Nix. Nix may print partial JSON before it fails: stdout
-// is decoded only on success.
-func (e *Evaluator) run(ctx context.Context, root, entry string, out any, stdin []byte, args ...string) error {
+// is decoded only on success. It returns Nix's stderr (trace lines, and
+// with a cache the files evaluated).
+// Without --show-trace a failure costs no more than the evaluation up to
+// it; with it, the failed evaluation is run again with the trace.
+func (e *Evaluator) run(ctx context.Context, root, entry string, out any, stdin []byte, args ...string) (string, error) {
 	bin, err := e.nixInstantiate()
 	if err != nil {
-		return err
+		return "", err
 	}
 	dir, err := libDir()
 	if err != nil {
-		return err
+		return "", err
 	}
-	argv := append([]string{"--eval", "--strict", "--json", "--show-trace",
-		filepath.Join(dir, entry), "--arg", "withNulls", strconv.FormatBool(e.WithNulls)}, args...)
+	argv := append(e.verbosity(), "--eval", "--strict", "--json",
+		filepath.Join(dir, entry), "--arg", "withNulls", strconv.FormatBool(e.WithNulls))
+	argv = append(argv, args...)
+	stdout, stderr, err := e.exec(ctx, bin, argv, stdin, nil)
+	if err != nil {
+		nixErr, ok := err.(*Error)
+		if !ok {
+			return "", err
+		}
+		*nixErr = *parseNixError(stderr, root)
+		if e.ShowTrace {
+			nixErr.ShowTrace = true
+			if _, traced, err := e.exec(ctx, bin, append([]string{"--show-trace"}, argv...), stdin, nil); err != nil {
+				nixErr.Output = withoutMarkers(traced)
+			}
+		}
+		return "", nixErr
+	}
+	if err := json.Unmarshal(stdout, out); err != nil {
+		return "", fmt.Errorf("decoding the output of %s %s: %w", bin, entry, err)
+	}
+	return stderr, nil
+}
+
+// verbosity makes Nix name every file it evaluates when the cache needs
+// to know them.
+func (e *Evaluator) verbosity() []string {
+	if e.CacheFile == "" {
+		return nil
+	}
+	return []string{"-v"}
+}
+
+// exec runs Nix once; a failed evaluation is an *Error to be filled in.
+func (e *Evaluator) exec(ctx context.Context, bin string, argv []string, stdin []byte, env []string) ([]byte, string, error) {
 	cmd := exec.CommandContext(ctx, bin, argv...)
+	cmd.Env = env
 	if stdin != nil {
 		cmd.Stdin = bytes.NewReader(stdin)
 	}
@@ -140,20 +262,15 @@ func (e *Evaluator) run(ctx context.Context, root, entry string, out any, stdin 
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, "", ctx.Err()
 		}
 		var exitErr *exec.ExitError
 		if !errors.As(err, &exitErr) {
-			return fmt.Errorf("running %s: %w", bin, err)
+			return nil, "", fmt.Errorf("running %s: %w", bin, err)
 		}
-		nixErr := parseNixError(stderr.String(), root)
-		nixErr.ShowTrace = e.ShowTrace
-		return nixErr
+		return nil, stderr.String(), &Error{}
 	}
-	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
-		return fmt.Errorf("decoding the output of %s %s: %w", bin, entry, err)
-	}
-	return nil
+	return stdout.Bytes(), stderr.String(), nil
 }
 
 func (e *Evaluator) nixInstantiate() (string, error) {

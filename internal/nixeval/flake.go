@@ -1,7 +1,6 @@
 package nixeval
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,15 +21,21 @@ var storeSourceRe = regexp.MustCompile(`/nix/store/[0-9a-z]{32}-source/`)
 // evaluateFlake runs `nix eval --json <root>#clanTerranix`: the clan's flake
 // calls nix/lib/flake-output.nix, which reads the layout itself and takes
 // machines, tags, targetHost and service instances from the flake's clan.
-func (e *Evaluator) evaluateFlake(ctx context.Context, root string) (*Result, error) {
+// It returns Nix's stderr too (trace lines; with a cache, the files read).
+func (e *Evaluator) evaluateFlake(ctx context.Context, root string) (*Result, string, error) {
 	var out struct {
 		Result
 		Root string `json:"root"`
 	}
-	if err := e.flakeEval(ctx, root, fmt.Sprintf("f: f { withNulls = %s; }", strconv.FormatBool(e.WithNulls)), &out); err != nil {
-		return nil, err
+	stderr, err := e.flakeEval(ctx, root, fmt.Sprintf("f: f { withNulls = %s; }", strconv.FormatBool(e.WithNulls)), &out, e.verbosity())
+	if err != nil {
+		return nil, "", err
 	}
-	return tidy(&out.Result, out.Root), nil
+	if out.Evaluator.Kind == "nixpkgs" {
+		out.Evaluator.Source = SourceFlake
+	}
+	out.Warnings = append(out.Warnings, traceLines(stderr)...)
+	return tidy(&out.Result, out.Root), stderr, nil
 }
 
 // TargetHosts evaluates the clan's inventory through its flake, as the
@@ -40,7 +45,7 @@ func (e *Evaluator) evaluateFlake(ctx context.Context, root string) (*Result, er
 // index in which inventory.json is tracked (gitcli.Repo.IndexWith).
 func (e *Evaluator) TargetHosts(ctx context.Context, root string, env ...string) (map[string]*string, error) {
 	var hosts map[string]*string
-	err := e.flakeEval(ctx, root, "f: f { targetHosts = true; }", &hosts, env...)
+	_, err := e.flakeEval(ctx, root, "f: f { targetHosts = true; }", &hosts, nil, env...)
 	var nixErr *Error
 	if errors.As(err, &nixErr) {
 		msg, _, _ := strings.Cut(nixErr.Message, "\n")
@@ -50,36 +55,37 @@ func (e *Evaluator) TargetHosts(ctx context.Context, root string, env ...string)
 }
 
 // flakeEval runs `nix eval --json <root>#clanTerranix --apply apply` and
-// decodes its output into out; env is added to Nix's environment.
-func (e *Evaluator) flakeEval(ctx context.Context, root, apply string, out any, env ...string) error {
+// decodes its output into out; flags go before the command's arguments,
+// env is added to Nix's environment. Without --show-trace; with it, a
+// failed evaluation is run again with the trace.
+func (e *Evaluator) flakeEval(ctx context.Context, root, apply string, out any, flags []string, env ...string) (string, error) {
 	bin := e.Nix
 	if bin == "" {
 		var err error
 		if bin, err = exec.LookPath("nix"); err != nil {
-			return errors.New("nix not found: flake mode needs the nix command (on Debian: apt-get install nix-bin)")
+			return "", errors.New("nix not found: flake mode needs the nix command (on Debian: apt-get install nix-bin)")
 		}
 	}
-	cmd := exec.CommandContext(ctx, bin, "eval", "--json", "--show-trace", root+"#"+FlakeOutput, "--apply", apply)
-	cmd.Env = append(os.Environ(), "NIX_CONFIG="+os.Getenv("NIX_CONFIG")+"\nexperimental-features = nix-command flakes")
-	cmd.Env = append(cmd.Env, env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
+	argv := append(append([]string{}, flags...), "eval", "--json", root+"#"+FlakeOutput, "--apply", apply)
+	env = append(append(os.Environ(), "NIX_CONFIG="+os.Getenv("NIX_CONFIG")+"\nexperimental-features = nix-command flakes"), env...)
+	stdout, stderr, err := e.exec(ctx, bin, argv, nil, env)
+	if err != nil {
+		if _, ok := err.(*Error); !ok {
+			return "", err
 		}
-		var exitErr *exec.ExitError
-		if !errors.As(err, &exitErr) {
-			return fmt.Errorf("running %s eval: %w", bin, err)
-		}
-		nixErr := parseNixError(stderr.String(), "")
+		nixErr := parseNixError(stderr, "")
 		nixErr.File = storeSourceRe.ReplaceAllString(nixErr.File, "")
 		nixErr.Message = storeSourceRe.ReplaceAllString(nixErr.Message, "")
-		nixErr.ShowTrace = e.ShowTrace
-		return nixErr
+		if e.ShowTrace {
+			nixErr.ShowTrace = true
+			if _, traced, err := e.exec(ctx, bin, append([]string{"--show-trace"}, argv...), nil, env); err != nil {
+				nixErr.Output = withoutMarkers(traced)
+			}
+		}
+		return "", nixErr
 	}
-	if err := json.Unmarshal(stdout.Bytes(), out); err != nil {
-		return fmt.Errorf("decoding %s#%s: %w", root, FlakeOutput, err)
+	if err := json.Unmarshal(stdout, out); err != nil {
+		return "", fmt.Errorf("decoding %s#%s: %w", root, FlakeOutput, err)
 	}
-	return nil
+	return stderr, nil
 }

@@ -16,6 +16,22 @@ type Result struct {
 	// came from: InventoryClan (clan-core's evaluated inventory, flake mode
 	// with the flake's clan output) or InventoryFiles (read from the files).
 	Inventory string `json:"inventory"`
+	// Evaluator says which evaluator and which nixpkgs served the run.
+	Evaluator EvaluatorInfo `json:"evaluator"`
+}
+
+// EvaluatorInfo names the evaluator of a run, for list/status --json.
+type EvaluatorInfo struct {
+	// Kind is "nixpkgs" (nixpkgs' module system) or "builtins" (the
+	// builtins-only fallback).
+	Kind string `json:"kind"`
+	// Nixpkgs is the directory whose lib was used, "" for builtins.
+	Nixpkgs string `json:"nixpkgs,omitempty"`
+	// Version is nixpkgs' lib.version.
+	Version string `json:"version,omitempty"`
+	// Source says how it was found: "--nixpkgs", "flake.lock", "NIX_PATH"
+	// or "flake" (the clan flake's own lib in flake mode).
+	Source string `json:"source,omitempty"`
 }
 
 // Values of Result.Inventory.

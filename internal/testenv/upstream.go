@@ -12,7 +12,23 @@ import (
 // Without it the test is skipped loudly; under CI its absence is a failure.
 func Upstream(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("CLAN_TERRANIX_UPSTREAM")
+	dir, looked := UpstreamDir()
+	if dir != "" {
+		return dir
+	}
+	msg := "!!! UPSTREAM SNAPSHOTS MISSING: no clan-core in " + looked +
+		" (set CLAN_TERRANIX_UPSTREAM or put them at ../shared/upstream) !!!"
+	if InCI() {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// UpstreamDir is Upstream's lookup without a test (for testscript's
+// conditions): the folder, or "" and where it looked.
+func UpstreamDir() (dir, looked string) {
+	dir = os.Getenv("CLAN_TERRANIX_UPSTREAM")
 	if dir == "" {
 		if root := Find().RepoRoot; root != "" {
 			dir = filepath.Join(filepath.Dir(root), "shared", "upstream")
@@ -23,14 +39,8 @@ func Upstream(t testing.TB) string {
 			dir = abs
 		}
 		if info, err := os.Stat(filepath.Join(dir, "clan-core")); err == nil && info.IsDir() {
-			return dir
+			return dir, dir
 		}
 	}
-	msg := "!!! UPSTREAM SNAPSHOTS MISSING: no clan-core in " + dir +
-		" (set CLAN_TERRANIX_UPSTREAM or put them at ../shared/upstream) !!!"
-	if InCI() {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
+	return "", dir
 }

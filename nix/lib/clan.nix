@@ -6,7 +6,7 @@
 # inventory.nix): machines, tags, targetHost and service instances then come
 # from it; without it they are read from clan.nix, inventory.json and
 # inventory/services/terranix.nix as well as can be without Clan.
-{ layout, withNulls ? false, nixpkgsLib ? null, nixosConfigurations ? { }, clanInventory ? null }:
+{ layout, withNulls ? false, nixpkgsLib ? null, nixpkgsPkgs ? null, nixosConfigurations ? { }, clanInventory ? null }:
 let
   b = builtins;
   moduleSystem = import ./modules.nix;
@@ -16,8 +16,10 @@ let
   toPath = s: if b.isPath s || b.hasContext s then s else /. + s;
   pathsIn = attrs: b.mapAttrs (_: toPath) (nonNull attrs { });
   clanInfra = { modules = pathsIn layout.modules; providers = pathsIn layout.providers; };
-  lib = import ./lib.nix { inherit nixpkgsLib clanInfra; };
-  pkgs = import ./pkgs.nix { inherit lib; };
+  # With nixpkgs' lib, workspaces are evaluated on nixpkgs' module system.
+  onNixpkgs = if nixpkgsLib == null then null else import ./nixpkgs/terranix.nix { lib = nixpkgsLib; pkgs = nixpkgsPkgs; inherit clanInfra; };
+  lib = if onNixpkgs != null then onNixpkgs.lib else import ./lib.nix { inherit clanInfra; };
+  pkgs = if onNixpkgs != null then onNixpkgs.pkgs else import ./pkgs.nix { inherit lib; };
   own = import ./lib.nix { inherit clanInfra; };
   inherit (own) recursiveUpdate unique filterAttrs;
 
@@ -145,12 +147,18 @@ let
   workspaces = sharedWorkspace // machineWorkspaces;
 
   evaluated = b.mapAttrs
-    (name: w: terranix.eval {
-      inherit (w) modules;
-      inherit withNulls;
-      rootFile = "<workspace ${name}>";
-      args = { inherit lib pkgs name; clan = clanArg; } // w.args;
-    })
+    (name: w:
+      if onNixpkgs != null then onNixpkgs.eval {
+        inherit (w) modules;
+        inherit withNulls;
+        args = { inherit name; clan = clanArg; } // w.args;
+      }
+      else terranix.eval {
+        inherit (w) modules;
+        inherit withNulls;
+        rootFile = "<workspace ${name}>";
+        args = { inherit lib pkgs name; clan = clanArg; } // w.args;
+      })
     workspaces;
 
   warnings =
@@ -171,7 +179,11 @@ in
   workspaces = b.mapAttrs
     (name: w: b.removeAttrs w [ "modules" "args" "active" ] // {
       files = map b.toString evaluated.${name}.files;
-      config = let json = evaluated.${name}.json; in b.addErrorContext "while evaluating workspace ${name}" (b.deepSeq json json);
+      # The markers name the workspace of an error without --show-trace
+      # (Go's nixeval.workspaceRe): the last one before it, if not "done".
+      config = let json = evaluated.${name}.json; in
+        b.trace "clan-terranix: workspace ${name}" (b.addErrorContext "while evaluating workspace ${name}"
+          (b.deepSeq json (b.trace "clan-terranix: workspace ${name} done" json)));
     })
     workspaces;
   machines = b.mapAttrs (m: tags: { inherit tags; enabled = machineWorkspaces ? ${m}; targetHostSetByNix = nixSetsTargetHost m;
@@ -180,4 +192,5 @@ in
   inventory = if fromClan then "clan" else "files";
   settings = plain (b.foldl' (acc: i: recursiveUpdate acc (resolve ((roleOf "infra-manager" i).settings or { }))) { } terranixInstances);
   inherit warnings;
+  evaluator = if onNixpkgs != null then { kind = "nixpkgs"; version = lib.version or ""; } else { kind = "builtins"; };
 }

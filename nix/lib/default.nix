@@ -4,7 +4,8 @@ let
 in
 {
   # Terranix modules -> the config.tf.json attrset (what terranix's
-  # terranixConfiguration writes), with no nixpkgs needed:
+  # terranixConfiguration writes), on nixpkgs' module system when
+  # nixpkgsLib is given, else with no nixpkgs needed:
   #   builtins.toJSON (clan-terranix.lib.terranixConfiguration { modules = [ ./infra.nix ]; })
   terranixConfiguration =
     {
@@ -16,6 +17,10 @@ in
     let
       lib = import ./lib.nix { inherit nixpkgsLib; };
     in
+    # With nixpkgs' lib: nixpkgs' module system, extraArgs as Terranix passes them.
+    if nixpkgsLib != null then
+      ((import ./nixpkgs/terranix.nix { lib = nixpkgsLib; }).eval { inherit modules withNulls; args = extraArgs; }).json
+    else
     (terranix.eval {
       inherit modules withNulls;
       args = {

@@ -1,10 +1,10 @@
-# The `pkgs` module argument without nixpkgs: what builtins can offer.
-# Anything else fails when it is used (Terranix's own tests keep pkgs.hello
-# inside _meta, which is never forced).
+# The `pkgs` module argument without nixpkgs' packages (no nixpkgs, or only
+# nixpkgs.lib): what builtins can offer. Anything else fails when it is used
+# (Terranix's own tests keep pkgs.hello inside _meta, which is never forced).
 { lib }:
 let
   b = builtins;
-  needsNixpkgs = name: b.throw "pkgs.${name} needs nixpkgs: clan-terranix evaluates without it (use flake mode)";
+  needsNixpkgs = name: b.throw "pkgs.${name} needs nixpkgs' packages: give a full nixpkgs (--nixpkgs DIR, or the clan flake's locked nixpkgs input)";
   stubs = b.listToAttrs (map (name: { inherit name; value = needsNixpkgs name; }) [
     "writeTextFile" "writeScript" "writeScriptBin" "writeShellScript" "writeShellScriptBin"
     "writeShellApplication" "runCommand" "runCommandLocal" "symlinkJoin" "stdenv" "callPackage"

@@ -7,7 +7,8 @@
 //	example NAME DIR   copy examples/NAME into DIR and make it a git repo with one commit
 //
 // and these variables: HOME=$WORK/home, NO_COLOR=1, TF_CLI_CONFIG_FILE (the
-// offline provider mirror), NIX_CONFIG, a fixed git identity, REPO (the checkout).
+// offline provider mirror), NIX_CONFIG, a fixed git identity, REPO (the checkout),
+// UPSTREAM (the upstream snapshots, when found: condition [upstream]).
 package acceptance
 
 import (
@@ -82,6 +83,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"example": cmdExample(tc),
 		},
+		Condition: upstreamCondition,
 	})
 }
 
@@ -112,6 +114,20 @@ func TestRealClanScripts(t *testing.T) {
 	})
 }
 
+// upstreamCondition is [upstream]: the snapshots of ../shared/upstream (or
+// CLAN_TERRANIX_UPSTREAM) are there, as $UPSTREAM. A script skips without
+// them (`[!upstream] skip`), but under CI their absence fails it.
+func upstreamCondition(cond string) (bool, error) {
+	if cond != "upstream" {
+		return false, fmt.Errorf("unknown condition %q", cond)
+	}
+	dir, looked := testenv.UpstreamDir()
+	if dir == "" && testenv.InCI() {
+		return false, fmt.Errorf("upstream snapshots missing under CI (looked at %s)", looked)
+	}
+	return dir != "", nil
+}
+
 // setup gives every script the toolchain's environment, with the freshly
 // built binary first on PATH and a HOME of its own.
 func setup(env *testscript.Env, tc testenv.Toolchain) error {
@@ -132,6 +148,9 @@ func setup(env *testscript.Env, tc testenv.Toolchain) error {
 	env.Setenv("HOME", home)
 	env.Setenv("NO_COLOR", "1")
 	env.Setenv("REPO", tc.RepoRoot)
+	if dir, _ := testenv.UpstreamDir(); dir != "" {
+		env.Setenv("UPSTREAM", dir)
+	}
 	return nil
 }
 
