@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -59,9 +60,11 @@ func discoverClan(g *GlobalOptions) (*clan.Layout, error) {
 // evaluateClan evaluates a discovered clan into its workspaces and graph.
 func evaluateClan(ctx context.Context, g *GlobalOptions, eo EvalOptions, layout *clan.Layout) (*loadedClan, error) {
 	ev := &nixeval.Evaluator{ShowTrace: eo.ShowTrace, WithNulls: eo.WithNulls, Flake: g.Flake, Nixpkgs: g.Nixpkgs}
-	// A clan whose work dir cannot be made is evaluated every time.
-	if state.EnsureWorkDir(layout.Root) == nil {
-		ev.CacheFile = filepath.Join(layout.Root, state.WorkRoot, "eval-cache.json")
+	// The evaluation cache lives in the work dir; a clan whose work dir cannot
+	// be made (or is reached through a link) is evaluated every time.
+	cache := path.Join(clan.WorkDir, "eval-cache.json")
+	if clan.CheckNoLinks(layout.Root, cache) == nil && state.EnsureWorkDir(layout.Root) == nil {
+		ev.CacheFile = filepath.Join(layout.Root, filepath.FromSlash(cache))
 	}
 	res, err := ev.Evaluate(ctx, layout)
 	if err != nil {
