@@ -228,18 +228,25 @@ func (e *Evaluator) run(ctx context.Context, root, entry string, out any, stdin 
 			return "", err
 		}
 		*nixErr = *parseNixError(stderr, root)
-		if e.ShowTrace {
-			nixErr.ShowTrace = true
-			if _, traced, err := e.exec(ctx, bin, append([]string{"--show-trace"}, argv...), stdin, nil); err != nil {
-				nixErr.Output = withoutMarkers(traced)
-			}
-		}
+		e.addTrace(ctx, nixErr, bin, argv, stdin, nil)
 		return "", nixErr
 	}
 	if err := json.Unmarshal(stdout, out); err != nil {
 		return "", fmt.Errorf("decoding the output of %s %s: %w", bin, entry, err)
 	}
 	return stderr, nil
+}
+
+// addTrace runs a failed evaluation again with --show-trace, when asked,
+// for the error's full output: the first run stays as fast as a run can be.
+func (e *Evaluator) addTrace(ctx context.Context, nixErr *Error, bin string, argv []string, stdin []byte, env []string) {
+	if !e.ShowTrace {
+		return
+	}
+	nixErr.ShowTrace = true
+	if _, traced, err := e.exec(ctx, bin, append([]string{"--show-trace"}, argv...), stdin, env); err != nil {
+		nixErr.Output = withoutMarkers(traced)
+	}
 }
 
 // verbosity makes Nix name every file it evaluates when the cache needs

@@ -76,12 +76,7 @@ func (e *Evaluator) flakeEval(ctx context.Context, root, apply string, out any, 
 		nixErr := parseNixError(stderr, "")
 		nixErr.File = storeSourceRe.ReplaceAllString(nixErr.File, "")
 		nixErr.Message = storeSourceRe.ReplaceAllString(nixErr.Message, "")
-		if e.ShowTrace {
-			nixErr.ShowTrace = true
-			if _, traced, err := e.exec(ctx, bin, append([]string{"--show-trace"}, argv...), nil, env); err != nil {
-				nixErr.Output = withoutMarkers(traced)
-			}
-		}
+		e.addTrace(ctx, nixErr, bin, argv, nil, env)
 		return "", nixErr
 	}
 	if err := json.Unmarshal(stdout, out); err != nil {
