@@ -168,12 +168,12 @@ func TestEvaluateErrors(t *testing.T) {
 func TestEvaluateWarningsNameEveryWorkspaceOnce(t *testing.T) {
 	requireNix(t)
 	root := writeClan(t, map[string]string{
-		"inventory/tags/all.nix":        "{ resources.x.y = { }; }\n",
+		"inventory/tags/all.nix":        "{ warnings = [ \"check the region\" ]; }\n",
 		"machines/a/infrastructure.nix": "{ }\n",
 		"machines/b/infrastructure.nix": "{ }\n",
 	})
 	res := evaluateDir(t, root)
-	want := []string{`inventory/tags/all.nix: unknown top-level key "resources" is dropped, as Terranix does (did you mean "resource"?) (workspace a, b)`}
+	want := []string{`check the region (workspace a, b)`}
 	if strings.Join(res.Warnings, "\n") != strings.Join(want, "\n") {
 		t.Errorf("warnings:\n got %q\nwant %q", res.Warnings, want)
 	}

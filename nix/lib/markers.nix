@@ -20,27 +20,69 @@ rec {
   mkAssert = assertion: message: content:
     mkIf (if assertion then true else throw "\nFailed assertion: ${message}") content;
 
-  # Options are accepted so that reusable modules declaring their own options
-  # evaluate; only `default` is used (as an mkOptionDefault definition).
-  mkOption = args: args // { _type = "option"; };
-  mkEnableOption = name: mkOption { default = false; description = "Whether to enable ${name}."; };
-  mkPackageOption = _: name: args: mkOption ({ description = "The ${name} package."; } // args);
+  # Options as nixpkgs declares them (same formals: an unknown attribute is
+  # Nix's own "unexpected argument" error, as with nixpkgs). modules.nix merges
+  # an option exactly as nixpkgs does when its type is one of those below with
+  # a `kind`; any other type, `apply` and `readOnly` are refused when the
+  # option's value is used (see modules.nix).
+  mkOption =
+    { default ? null, defaultText ? null, example ? null, description ? null, relatedPackages ? null,
+      type ? null, apply ? null, internal ? null, visible ? null, readOnly ? null }@attrs:
+    attrs // {
+      _type = "option";
+      __clanTerranixPos =
+        let p = builtins.unsafeGetAttrPos (if attrs ? apply then "apply" else if attrs ? type then "type" else builtins.head (builtins.attrNames attrs ++ [ "" ])) attrs;
+        in if p == null then null else "${p.file}:${toString p.line}";
+    };
+  mkEnableOption = name: mkOption { default = false; example = true; description = "Whether to enable ${name}."; type = types.bool; };
+  mkPackageOption = _: name: _: mkOption { description = "The ${name} package."; type = types.package; };
   types =
     let
-      type = name: { _type = "option-type"; inherit name; };
-      typeOf1 = name: elem: type name // { nestedTypes.elemType = elem; };
+      b = builtins;
+      # kind: how modules.nix merges it, as nixpkgs' merge function of that type.
+      type = name: kind: check: { _type = "option-type"; inherit name kind check; };
+      unsupported = name: { _type = "option-type"; inherit name; kind = "unsupported"; check = _: true; };
+      equal = name: check: type name "equal" check;
+      int = equal "int" b.isInt;
+      between = lo: hi: equal "intBetween" (x: b.isInt x && x >= lo && x <= hi);
+      separatedString = sep: type "separatedString" "separated" b.isString // { inherit sep; };
+      nested = name: elemType: type name name (if name == "listOf" then b.isList else b.isAttrs) // { inherit elemType; };
     in
     {
-      anything = type "anything"; attrs = type "attrs"; bool = type "bool"; float = type "float";
-      int = type "int"; ints = { positive = type "int"; unsigned = type "int"; between = _: _: type "int"; port = type "int"; };
-      lines = type "lines"; number = type "number"; path = type "path"; port = type "int";
-      raw = type "raw"; str = type "str"; nonEmptyStr = type "str"; singleLineStr = type "str";
-      string = type "str"; unspecified = type "unspecified"; package = type "package";
-      attrsOf = typeOf1 "attrsOf"; lazyAttrsOf = typeOf1 "lazyAttrsOf"; listOf = typeOf1 "listOf";
-      nullOr = typeOf1 "nullOr"; uniq = typeOf1 "uniq"; unique = _: typeOf1 "unique";
-      either = a: b: type "either"; oneOf = _: type "oneOf"; enum = _: type "enum";
-      submodule = _: type "submodule"; submoduleWith = _: type "submodule";
-      coercedTo = _: _: t: t; functionTo = typeOf1 "functionTo"; strMatching = _: type "str";
-      separatedString = _: type "str"; commas = type "str"; envVar = type "str";
+      bool = equal "bool" b.isBool;
+      inherit int;
+      float = equal "float" b.isFloat;
+      str = equal "str" b.isString;
+      enum = values: equal "enum" (v: b.elem v values);
+      ints = {
+        inherit between;
+        unsigned = equal "unsignedInt" (x: b.isInt x && x >= 0);
+        positive = equal "positiveInt" (x: b.isInt x && x > 0);
+        u8 = between 0 255; u16 = between 0 65535; u32 = between 0 4294967295;
+        s8 = between (-128) 127; s16 = between (-32768) 32767; s32 = between (-2147483648) 2147483647;
+        port = between 0 65535;
+      };
+      port = between 0 65535;
+      inherit separatedString;
+      lines = separatedString "\n";
+      commas = separatedString ",";
+      envVar = separatedString ":";
+      attrs = type "attrs" "attrs" b.isAttrs;
+      unspecified = type "unspecified" "unspecified" (_: true);
+      raw = type "raw" "unique" (_: true);
+      nullOr = elemType: type "nullOr" "nullOr" (x: x == null || elemType.check x) // { inherit elemType; };
+      listOf = nested "listOf";
+      attrsOf = nested "attrsOf";
+      # Not reimplemented: their merges (or their checks) are nixpkgs' own.
+      anything = unsupported "anything"; package = unsupported "package"; path = unsupported "path";
+      pathInStore = unsupported "pathInStore"; number = unsupported "number"; nonEmptyStr = unsupported "nonEmptyStr";
+      singleLineStr = unsupported "singleLineStr"; string = unsupported "string"; boolByOr = unsupported "boolByOr";
+      lazyAttrsOf = _: unsupported "lazyAttrsOf"; uniq = _: unsupported "uniq"; unique = _: _: unsupported "unique";
+      either = _: _: unsupported "either"; oneOf = _: unsupported "oneOf"; coercedTo = _: _: _: unsupported "coercedTo";
+      functionTo = _: unsupported "functionTo"; strMatching = _: unsupported "strMatching";
+      submodule = _: unsupported "submodule"; submoduleWith = _: unsupported "submoduleWith";
+      deferredModule = unsupported "deferredModule"; deferredModuleWith = _: unsupported "deferredModuleWith";
+      attrTag = _: unsupported "attrTag"; addCheck = t: _: unsupported "addCheck"; numbers = { between = _: _: unsupported "numbers.between"; nonnegative = unsupported "numbers.nonnegative"; positive = unsupported "numbers.positive"; };
     };
+  mkOptionType = { name, ... }: types.unspecified // { kind = "unsupported"; inherit name; };
 }

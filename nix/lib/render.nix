@@ -12,7 +12,8 @@ let
     args = {
       inherit lib;
       pkgs = import ./pkgs.nix { inherit lib; };
-      name = baseNameOf file;
+      # Terranix has no `name` argument: using one fails there, so here.
+      name = throw "the module argument `name` is the workspace's name in a clan; `render` evaluates one file as Terranix does, which has no `name`";
       nixosConfig = throw "nixosConfig needs flake mode: `render` evaluates one file without a NixOS configuration";
       machine = throw "machine is only set for machine workspaces of a clan, not by `render`";
       clan = throw "clan is only set when evaluating a clan, not by `render`";

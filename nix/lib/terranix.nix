@@ -8,48 +8,72 @@ let
   markers = import ./markers.nix;
   moduleSystem = import ./modules.nix;
 
-  # Rendered to config.tf.json (Terranix's list plus `check`).
-  renderedKeys = [ "check" "data" "ephemeral" "import" "locals" "module" "moved" "output" "provider" "removed" "resource" "terraform" "variable" ];
+  # Rendered to config.tf.json: Terranix's options (core/terraform-options.nix).
+  renderedKeys = [ "data" "ephemeral" "import" "locals" "module" "output" "provider" "resource" "terraform" "variable" ];
   # Types whose empty entries Terranix drops.
   droppedWhenEmpty = [ "data" "ephemeral" "resource" ];
-  # Known to Terranix but never rendered.
-  internalKeys = [ "_meta" "_module" "assertions" "warnings" "backend" "remote_state" ];
-  strippedKeys = [ "_module" "_ref" "__functor" "__toString" ];
+  # Known but never rendered: Terranix's other options, and assertions and
+  # warnings (clan-terranix's, as NixOS has them; Terranix has neither).
+  internalKeys = [ "_meta" "assertions" "warnings" "backend" "remote_state" "users" "provisioner" ];
+  strippedKeys = [ "_module" "_ref" "__functor" ];
 
+  # As Terranix's mkReferenceableOption: `config.resource.T.L "attr"` is
+  # "${T.L.attr}"; the block itself is no string (Nix refuses to coerce it).
   withReference = address: block:
-    if b.isAttrs block then
-      block // {
-        __functor = _: attr: "\${${address}.${attr}}";
-        __toString = _: "\${${address}}";
-      }
+    if b.isAttrs block then block // { __functor = _: attr: "\${${address}.${attr}}"; }
     else block;
   mapAttrsOrSkip = f: v: if b.isAttrs v then b.mapAttrs f v else v;
   typedReferences = prefix: mapAttrsOrSkip (type: mapAttrsOrSkip (label: withReference "${prefix}${type}.${label}"));
-  namedReferences = prefix: mapAttrsOrSkip (name: withReference "${prefix}${name}");
   references = {
     resource = typedReferences "";
     data = typedReferences "data.";
     ephemeral = typedReferences "ephemeral.";
-    module = namedReferences "module.";
-    variable = namedReferences "var.";
   };
 
-  # Terranix's modules/terraform/backends.nix, for every backend type.
+  # Terranix's modules/terraform/backends.nix: its three backend types and
+  # their submodules' options (str; etcd's username and password nullOr str,
+  # default null). Anything else is nixpkgs' error there, so it is ours.
+  backendFields = {
+    local = { required = [ "path" ]; optional = [ ]; };
+    s3 = { required = [ "bucket" "key" "region" ]; optional = [ ]; };
+    etcd = { required = [ "path" "endpoints" ]; optional = [ "username" "password" ]; };
+  };
+  checkedBackend = where: v:
+    let
+      type = b.elemAt where 1;
+      f = backendFields.${type};
+      at = b.concatStringsSep "." where;
+      extra = b.filter (n: !(b.elem n (f.required ++ f.optional))) (b.attrNames v);
+      missing = b.filter (n: !(v ? ${n})) f.required;
+      field = n: x:
+        if b.isString x || (x == null && b.elem n f.optional) then x
+        else b.throw "clan-terranix: the option `${at}.${n}' is not of type `${if b.elem n f.optional then "null or string" else "string"}': Terranix declares it so";
+    in
+    if !(backendFields ? ${type}) then
+      b.throw "clan-terranix: the option `${b.head where}.${type}' does not exist: Terranix's backends are local, s3 and etcd (for another one, set terraform.backend.${type})"
+    else if b.elemAt where 0 == "backend" && v == null then null
+    else if !(b.isAttrs v) then b.throw "clan-terranix: the option `${at}' is not a submodule (an attribute set)"
+    else if extra != [ ] then b.throw "clan-terranix: the option `${at}.${b.head extra}' does not exist: Terranix's ${type} backend has ${b.concatStringsSep ", " (f.required ++ f.optional)}"
+    else if missing != [ ] then b.throw "clan-terranix: the option `${at}.${b.head missing}' is used but not defined"
+    else b.mapAttrs field (b.listToAttrs (map (n: { name = n; value = null; }) f.optional) // v);
+
   shorthands = { config, ... }:
     let
-      backends = b.filter (n: config.backend.${n} != null) (b.attrNames config.backend);
-      remoteNames = b.concatMap b.attrNames (b.attrValues config.remote_state);
+      backend = b.mapAttrs (n: checkedBackend [ "backend" n ]) config.backend;
+      remote_state = b.mapAttrs (n: states: b.mapAttrs (s: checkedBackend [ "remote_state" n s ]) states) config.remote_state;
+      backends = b.filter (n: backend.${n} != null) (b.attrNames backend);
+      remoteNames = b.concatMap b.attrNames (b.attrValues remote_state);
     in
     {
       terraform = markers.mkIf (backends != [ ])
         (markers.mkAssert (b.length backends < 2) "You defined multiple backends, stick to one!"
-          { backend = b.listToAttrs (map (n: { name = n; value = config.backend.${n}; }) backends); });
+          { backend = b.listToAttrs (map (n: { name = n; value = backend.${n}; }) backends); });
       data = markers.mkIf (remoteNames != [ ])
         (markers.mkAssert (b.length remoteNames == b.length (b.attrNames (b.listToAttrs (map (n: { name = n; value = null; }) remoteNames))))
           "You defined multiple terraform_states with the same name!"
           {
-            terraform_remote_state = b.foldl' (acc: type: acc // b.mapAttrs (_: value: { config = value; backend = type; }) config.remote_state.${type}) { }
-              (b.attrNames config.remote_state);
+            terraform_remote_state = b.foldl' (acc: type: acc // b.mapAttrs (_: value: { config = value; backend = type; }) remote_state.${type}) { }
+              (b.attrNames remote_state);
           });
     };
 
@@ -89,17 +113,29 @@ rec {
       };
       merged = evaluated.merged;
       defaults = b.listToAttrs (map (name: { inherit name; value = { }; })
-        (renderedKeys ++ [ "_meta" "backend" "remote_state" ])) // { assertions = [ ]; warnings = [ ]; };
+        (renderedKeys ++ [ "_meta" "backend" "remote_state" "users" ])) // {
+          assertions = [ ]; warnings = [ ];
+          provisioner.privateKeyFile = b.throw "clan-terranix: the option `provisioner.privateKeyFile' is used but not defined";
+        };
       present = n: v: if b.isAttrs v && v ? __clanTerranixAbsent then defaults.${n} or { } else v;
       config = b.mapAttrs (n: v: (references.${n} or (x: x)) v)
         (defaults // b.mapAttrs present merged);
 
-      unknown = b.filter (n: !(b.elem n renderedKeys || b.elem n internalKeys || b.elem n evaluated.declared))
+      fileOf = n: (b.head evaluated.defsByName.${n}).file;
+      terranixKeys = renderedKeys ++ internalKeys ++ [ "_module" ];
+      # Exact or refuse: Terranix's options that are submodules, and _module
+      # (its args), need nixpkgs; keys no option declares are Terranix's error.
+      refusedKey = b.head (b.filter (n: evaluated.defsByName ? ${n}) [ "_module" "users" "provisioner" ] ++ [ null ]);
+      clashing = b.filter (n: b.elem n terranixKeys) evaluated.declared;
+      unknown = b.filter (n: !(b.elem n terranixKeys || b.elem n evaluated.declared))
         (b.attrNames evaluated.defsByName);
-      unknownWarnings = map (n:
-        let c = closest n; files = map (d: d.file) evaluated.defsByName.${n}; in
-        "${b.head files}: unknown top-level key \"${n}\" is dropped, as Terranix does${if c.d <= 3 then " (did you mean \"${c.k}\"?)" else ""}")
-        unknown;
+      valid =
+        if refusedKey != null then moduleSystem.refusal (fileOf refusedKey) "the option `${refusedKey}'"
+        else if clashing != [ ] then moduleSystem.refusal "a module" "declaring options below Terranix's own `${b.head clashing}'"
+        else if unknown != [ ] then
+          let n = b.head unknown; c = closest n; in
+          b.throw "clan-terranix: ${fileOf n}: the top-level key \"${n}\" is no Terranix option (Terranix refuses it too)${if c.d <= 3 then ": did you mean \"${c.k}\"?" else ""}"
+        else evaluated.checked;
 
       failed = b.filter (a: !a.assertion) config.assertions;
       rendered =
@@ -113,9 +149,10 @@ rec {
     {
       inherit config;
       json =
-        if failed != [ ] then b.throw "Failed assertions:\n${b.concatStringsSep "\n" (map (a: "- ${a.message}") failed)}"
+        if !valid then b.throw "unreachable"
+        else if failed != [ ] then b.throw "Failed assertions:\n${b.concatStringsSep "\n" (map (a: "- ${a.message}") failed)}"
         else rendered;
-      warnings = unknownWarnings ++ config.warnings;
+      warnings = b.seq valid config.warnings;
       inherit (evaluated) files;
     };
 }

@@ -1,2 +1,2 @@
-# Terranix's `warnings` option: shown, never rendered.
-{ name, ... }: { warnings = [ "this file is named ${name}" ]; locals.x = 1; }
+# clan-terranix's `warnings` option: shown, never rendered.
+{ ... }: { warnings = [ "a warning" ]; locals.x = 1; }

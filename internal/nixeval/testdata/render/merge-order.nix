@@ -9,5 +9,4 @@
   ];
   locals.l = [ "own" ];
   locals.same = 1;
-  imports' = null;
 }

@@ -1,6 +1,6 @@
-# backend.<type> (any type) and remote_state.<type>.<name>.
+# Terranix's backend.<local|s3|etcd> and remote_state.<type>.<name> shorthands.
 {
-  backend.gcs = { bucket = "b"; prefix = null; };
+  backend.etcd = { path = "state"; endpoints = "http://etcd:2379"; };
   remote_state.local.shared = { path = "../shared/terraform.tfstate"; };
   remote_state.s3.other = { bucket = "x"; key = "k"; region = "r"; };
   terraform.required_version = ">= 1.5";

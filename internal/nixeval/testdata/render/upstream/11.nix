@@ -1,9 +1,0 @@
-{ lib, ... }:
-{
-  # should disapear
-  resource.yolo = {};
-  data.yolo = {};
-
-  # should stay
-  locals.yolo = {};
-}

@@ -1,7 +1,0 @@
-{ lib, ... }:
-
-{
-  resource.foo.bar = {
-    a-reference = lib.tfRef "data.another-resource.id";
-  };
-}
