@@ -56,7 +56,24 @@ let
     mapAttrsRecursiveCond = cond: f: set:
       let go = path: b.mapAttrs (n: v: if b.isAttrs v && cond v then go (path ++ [ n ]) v else f (path ++ [ n ]) v);
       in go [ ] set;
-    concatMapAttrs = f: v: b.foldl' (a: c: a // c) { } (mapAttrsToList f v);
+    concatMapAttrs = f: v: b.foldl' (a: c: a // c) { } (b.attrValues (b.mapAttrs f v));
+    concatMapAttrsStringSep = sep: f: attrs: b.concatStringsSep sep (b.attrValues (b.mapAttrs f attrs));
+    cartesianProduct = attrsOfLists: b.foldl' (listOfAttrs: attrName:
+      b.concatMap (attrs: map (v: attrs // { ${attrName} = v; }) attrsOfLists.${attrName}) listOfAttrs) [ { } ] (b.attrNames attrsOfLists);
+    mapCartesianProduct = f: attrsOfLists: map f (cartesianProduct attrsOfLists);
+    inherit map;
+    concat = x: y: x ++ y;
+    replaceString = from: to: b.replaceStrings [ from ] [ to ];
+    # nixpkgs' getExe/getExe'/getBin/getName, exactly (only a derivation has a path).
+    getOutput = output: pkg: if !pkg ? outputSpecified || !pkg.outputSpecified then pkg.${output} or pkg.out or pkg else pkg;
+    getBin = getOutput "bin";
+    getName = x: if b.isString x then (b.parseDrvName x).name else x.pname or (b.parseDrvName x.name).name;
+    getExe' = x: y:
+      assert assertMsg (isDerivation x) "lib.meta.getExe': The first argument is of type ${b.typeOf x}, but it should be a derivation instead.";
+      assert assertMsg (b.isString y) "lib.meta.getExe': The second argument is of type ${b.typeOf y}, but it should be a string instead.";
+      assert assertMsg (b.match ".*/.*" y == null) "lib.meta.getExe': The second argument \"${y}\" is a nested path with a \"/\" character, but it should just be the name of the executable instead.";
+      "${getBin x}/bin/${y}";
+    getExe = x: getExe' x (x.meta.mainProgram or (warn "getExe: Package ${x.meta.name or x.pname or x.name} does not have the meta.mainProgram attribute." (getName x)));
     mergeAttrsList = b.foldl' (a: c: a // c) { };
     zipAttrs = b.zipAttrsWith (_: vs: vs);
     unique = b.foldl' (acc: e: if b.elem e acc then acc else acc ++ [ e ]) [ ];
@@ -110,8 +127,10 @@ let
       (stringToCharacters "\\[{()^$?*+|.") (map (c: "\\${c}") (stringToCharacters "\\[{()^$?*+|."));
     splitString = sep: s: b.filter b.isString (b.split (escapeRegex (b.toString sep)) (b.toString s));
     trim = s: let m = b.match "[[:space:]]*(.*[^[:space:]])[[:space:]]*" s; in if m == null then "" else b.head m;
-    strings = { inherit hasPrefix hasSuffix removePrefix removeSuffix splitString toUpper toLower concatStringsSep trim; };
-    escapeShellArg = arg: "'${b.replaceStrings [ "'" ] [ "'\\''" ] (b.toString arg)}'";
+    strings = { inherit hasPrefix hasSuffix removePrefix removeSuffix splitString toUpper toLower concatStringsSep trim concatMapAttrsStringSep replaceString getName; };
+    # As nixpkgs: a safe string stays unquoted.
+    escapeShellArg = arg: let s = b.toString arg; in
+      if b.match "[[:alnum:],._+:@%/-]+" s == null then "'${b.replaceStrings [ "'" ] [ "'\\''" ] s}'" else s;
     escapeShellArgs = args: b.concatStringsSep " " (map escapeShellArg args);
     toInt = s: let v = b.fromJSON s; in if b.isInt v then v else b.throw "Could not convert ${s} to int.";
     fileContents = file: removeSuffix "\n" (b.readFile file);
@@ -124,26 +143,26 @@ let
     versionOlder = v1: v2: b.compareVersions v2 v1 == 1;
     versionAtLeast = v1: v2: !versionOlder v1 v2;
 
-    attrsets = { inherit filterAttrs mapAttrs' mapAttrsToList genAttrs recursiveUpdate nameValuePair attrByPath setAttrByPath; };
-    lists = { inherit optional optionals flatten unique range imap0 imap1 foldl foldr reverseList last init take drop count findFirst; };
+    attrsets = { inherit filterAttrs mapAttrs' mapAttrsToList genAttrs recursiveUpdate nameValuePair attrByPath setAttrByPath concatMapAttrs cartesianProduct mapCartesianProduct getOutput getBin; };
+    meta = { inherit getExe getExe'; };
+    lists = { inherit optional optionals flatten unique range imap0 imap1 foldl foldr reverseList last init take drop count findFirst map; };
   } // markers;
 
   # nixpkgs lib functions this lib does not offer: a clear message instead of
   # "attribute missing". They need nixpkgs, which flake mode provides.
-  needsNixpkgs = b.listToAttrs (map (n: { name = n; value = b.throw "lib.${n} needs nixpkgs' lib: clan-terranix's builtins-only lib does not offer it (use flake mode, or write it with builtins)"; }) [
+  needsNixpkgs = b.listToAttrs (map (n: { name = n; value = import ./refuse.nix "lib.${n}" "this function of nixpkgs' lib"; }) [
     "evalModules" "mkRemovedOptionModule" "mkRenamedOptionModule" "mkAliasOptionModule" "mkChangedOptionModule"
     "mkMergedOptionModule" "mkDerivedConfig" "mkPackageOptionMD" "mkSinkUndeclaredOptions" "literalExpression"
     "literalMD" "mdDoc" "makeOverridable" "callPackageWith" "callPackagesWith" "extend" "makeExtensible"
     "cleanSource" "cleanSourceWith" "sourceByRegex" "fileset" "filesystem" "sources" "systems" "platforms"
-    "licenses" "maintainers" "teams" "meta" "generators" "cli" "network" "gvariant" "path" "versions"
+    "licenses" "maintainers" "teams" "generators" "cli" "network" "gvariant" "path" "versions"
     "toHexString" "toBaseDigits" "fromHexString" "escapeXML" "escapeURL" "escapeNixString" "escapeNixIdentifier"
-    "toShellVar" "toShellVars" "makeBinPath" "makeLibraryPath" "makeSearchPath" "getExe" "getExe'" "getBin"
-    "getLib" "getDev" "getOutput" "mapNullable" "nixpkgsVersion" "version" "trivial" "modules" "options"
+    "toShellVar" "toShellVars" "makeBinPath" "makeLibraryPath" "makeSearchPath" "getLib" "getDev" "mapNullable" "nixpkgsVersion" "version" "trivial" "modules" "options"
     "recurseIntoAttrs" "dontRecurseIntoAttrs" "toposort" "listDfs" "naturalSort" "compareLists" "sortOn"
     "mkAliasDefinitions" "mkAliasAndWrapDefinitions" "mkFixStrictness" "importJSON" "importTOML" "readPathsFromFile"
-    "cartesianProduct" "cartesianProductOfSets" "crossLists"
+    "cartesianProductOfSets" "crossLists"
     "fixedWidthString" "fixedWidthNumber" "floatToString" "isStorePath" "commitIdFromGitRepo" "pathType"
-    "updateManyAttrsByPath" "mapCartesianProduct" "splitVersion" "escape" "strict" "seqAttrs"
+    "updateManyAttrsByPath" "splitVersion" "escape" "strict" "seqAttrs"
   ]);
 in
 if nixpkgsLib != null then

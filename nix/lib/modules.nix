@@ -15,9 +15,7 @@ let
   b = builtins;
   markers = import ./markers.nix;
 
-  # The one message of every refusal (docs/terranix-compat.md quotes it).
-  refusal = where: what:
-    b.throw "clan-terranix: ${where}: ${what} needs nixpkgs' module system, and the builtins-only evaluator refuses what it cannot evaluate exactly as Terranix does; give clan-terranix nixpkgs: --nixpkgs PATH, a flake clan, or <nixpkgs> on NIX_PATH";
+  refusal = import ./refuse.nix;
   posOr = fallback: name: set:
     let p = if b.isAttrs set then b.unsafeGetAttrPos name set else null;
     in if p == null then fallback else "${p.file}:${b.toString p.line}";
