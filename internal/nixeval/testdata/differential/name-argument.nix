@@ -1,0 +1,2 @@
+# Terranix gives modules no `name` argument.
+{ name, ... }: { locals.workspace = name; }

@@ -1,0 +1,2 @@
+# A path as a Terraform value: Terranix's types refuse it.
+{ locals.script = ./lib-calls.nix; }
