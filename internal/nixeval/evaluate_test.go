@@ -100,7 +100,8 @@ func TestEvaluateErrors(t *testing.T) {
 			files: map[string]string{
 				"inventory/infrastructure/shared/net.nix": "{ resource.x = { a = 1 }\n",
 			},
-			want: "inventory/infrastructure/shared/net.nix:1:24: syntax error, unexpected '}', expecting ';'",
+			want:      "inventory/infrastructure/shared/net.nix:1:24: syntax error, unexpected '}', expecting ';' (workspace shared)",
+			workspace: "shared",
 		},
 		{
 			name: "conflict between a tag file and a machine file",
@@ -113,11 +114,11 @@ func TestEvaluateErrors(t *testing.T) {
 			workspace: "a",
 		},
 		{
-			name: "failed assertion",
+			name: "a key Terranix does not declare (assertions are NixOS', not Terranix's)",
 			files: map[string]string{
 				"machines/a/infrastructure.nix": "{ assertions = [ { assertion = false; message = \"no region\"; } ]; }\n",
 			},
-			want:      "Failed assertions: - no region (workspace a)",
+			want:      `machines/a/infrastructure.nix: the top-level key "assertions" is no Terranix option (Terranix refuses it too) (workspace a)`,
 			workspace: "a",
 		},
 		{
@@ -162,20 +163,6 @@ func TestEvaluateErrors(t *testing.T) {
 				t.Errorf("Output does not hold Nix's output: %q", nixErr.Output)
 			}
 		})
-	}
-}
-
-func TestEvaluateWarningsNameEveryWorkspaceOnce(t *testing.T) {
-	requireNix(t)
-	root := writeClan(t, map[string]string{
-		"inventory/tags/all.nix":        "{ warnings = [ \"check the region\" ]; }\n",
-		"machines/a/infrastructure.nix": "{ }\n",
-		"machines/b/infrastructure.nix": "{ }\n",
-	})
-	res := evaluateDir(t, root)
-	want := []string{`check the region (workspace a, b)`}
-	if strings.Join(res.Warnings, "\n") != strings.Join(want, "\n") {
-		t.Errorf("warnings:\n got %q\nwant %q", res.Warnings, want)
 	}
 }
 

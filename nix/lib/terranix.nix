@@ -1,6 +1,6 @@
 # Terranix's semantics on top of modules.nix: its top-level keys, the
 # reference functors of resource/data/ephemeral/module/variable blocks, the
-# backend and remote_state shorthands, assertions, null stripping and its
+# backend and remote_state shorthands, null stripping and its
 # rendering rules (core/default.nix and core/terraform-options.nix of
 # terranix/terranix).
 let
@@ -12,9 +12,9 @@ let
   renderedKeys = [ "data" "ephemeral" "import" "locals" "module" "output" "provider" "resource" "terraform" "variable" ];
   # Types whose empty entries Terranix drops.
   droppedWhenEmpty = [ "data" "ephemeral" "resource" ];
-  # Known but never rendered: Terranix's other options, and assertions and
-  # warnings (clan-terranix's, as NixOS has them; Terranix has neither).
-  internalKeys = [ "_meta" "assertions" "warnings" "backend" "remote_state" "users" "provisioner" ];
+  # Terranix's other options, never rendered. It has no `assertions` or
+  # `warnings` (NixOS has): defining them is its error, so ours.
+  internalKeys = [ "_meta" "backend" "remote_state" "users" "provisioner" ];
   strippedKeys = [ "_module" "_ref" "__functor" ];
 
   # As Terranix's mkReferenceableOption: `config.resource.T.L "attr"` is
@@ -114,7 +114,6 @@ rec {
       merged = evaluated.merged;
       defaults = b.listToAttrs (map (name: { inherit name; value = { }; })
         (renderedKeys ++ [ "_meta" "backend" "remote_state" "users" ])) // {
-          assertions = [ ]; warnings = [ ];
           provisioner.privateKeyFile = b.throw "clan-terranix: the option `provisioner.privateKeyFile' is used but not defined";
         };
       present = n: v: if b.isAttrs v && v ? __clanTerranixAbsent then defaults.${n} or { } else v;
@@ -131,13 +130,14 @@ rec {
         (b.attrNames evaluated.defsByName);
       valid =
         if refusedKey != null then moduleSystem.refusal (fileOf refusedKey) "the option `${refusedKey}'"
-        else if clashing != [ ] then moduleSystem.refusal "a module" "declaring options below Terranix's own `${b.head clashing}'"
+        else if clashing != [ ] then
+          let n = b.head clashing; in
+          moduleSystem.refusal (b.head (b.filter (m: m.options ? ${n}) evaluated.collected)).file "declaring options below Terranix's own `${n}'"
         else if unknown != [ ] then
           let n = b.head unknown; c = closest n; in
           b.throw "clan-terranix: ${fileOf n}: the top-level key \"${n}\" is no Terranix option (Terranix refuses it too)${if c.d <= 3 then ": did you mean \"${c.k}\"?" else ""}"
         else evaluated.checked;
 
-      failed = b.filter (a: !a.assertion) config.assertions;
       rendered =
         let s = sanitize withNulls (b.removeAttrs config ([ "_meta" ] ++ internalKeys));
         in b.foldl' (acc: key:
@@ -148,11 +148,9 @@ rec {
     in
     {
       inherit config;
-      json =
-        if !valid then b.throw "unreachable"
-        else if failed != [ ] then b.throw "Failed assertions:\n${b.concatStringsSep "\n" (map (a: "- ${a.message}") failed)}"
-        else rendered;
-      warnings = b.seq valid config.warnings;
+      json = assert valid; rendered;
+      # Terranix has no warnings option: lib.warn's traces are the warnings.
+      warnings = [ ];
       inherit (evaluated) files;
     };
 }
