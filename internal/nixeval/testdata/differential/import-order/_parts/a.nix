@@ -1,0 +1,1 @@
+{ imports = [ ./c.nix { locals.order = [ "anon-a" ]; } ]; locals.order = [ "a" ]; }

@@ -1,0 +1,1 @@
+{ imports = [ ./c.nix ./d.nix ]; locals.order = [ "b" ]; }

@@ -1,0 +1,1 @@
+{ imports = [ ./d.nix ]; locals.order = [ "c" ]; }
