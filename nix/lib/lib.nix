@@ -148,24 +148,17 @@ let
     lists = { inherit optional optionals flatten unique range imap0 imap1 foldl foldr reverseList last init take drop count findFirst map; };
   } // markers;
 
-  # nixpkgs lib functions this lib does not offer: a clear message instead of
-  # "attribute missing". They need nixpkgs, which flake mode provides.
-  needsNixpkgs = b.listToAttrs (map (n: { name = n; value = import ./refuse.nix "lib.${n}" "this function of nixpkgs' lib"; }) [
-    "evalModules" "mkRemovedOptionModule" "mkRenamedOptionModule" "mkAliasOptionModule" "mkChangedOptionModule"
-    "mkMergedOptionModule" "mkDerivedConfig" "mkPackageOptionMD" "mkSinkUndeclaredOptions" "literalExpression"
-    "literalMD" "mdDoc" "makeOverridable" "callPackageWith" "callPackagesWith" "extend" "makeExtensible"
-    "cleanSource" "cleanSourceWith" "sourceByRegex" "fileset" "filesystem" "sources" "systems" "platforms"
-    "licenses" "maintainers" "teams" "generators" "cli" "network" "gvariant" "path" "versions"
-    "toHexString" "toBaseDigits" "fromHexString" "escapeXML" "escapeURL" "escapeNixString" "escapeNixIdentifier"
-    "toShellVar" "toShellVars" "makeBinPath" "makeLibraryPath" "makeSearchPath" "getLib" "getDev" "mapNullable" "nixpkgsVersion" "version" "trivial" "modules" "options"
-    "recurseIntoAttrs" "dontRecurseIntoAttrs" "toposort" "listDfs" "naturalSort" "compareLists" "sortOn"
-    "mkAliasDefinitions" "mkAliasAndWrapDefinitions" "mkFixStrictness" "importJSON" "importTOML" "readPathsFromFile"
-    "cartesianProductOfSets" "crossLists"
-    "fixedWidthString" "fixedWidthNumber" "floatToString" "isStorePath" "commitIdFromGitRepo" "pathType"
-    "updateManyAttrsByPath" "splitVersion" "escape" "strict" "seqAttrs"
-  ]);
+  # nixpkgs' lib names (nixpkgs-lib-names.json, from the upstream snapshot by
+  # TestLibNames -update) this lib does not offer are refused when used, so
+  # that no nixpkgs function fails as a mere "attribute missing". In the
+  # namespaces (lib.strings...) a name this lib has is the same function.
+  names = b.fromJSON (b.readFile ./nixpkgs-lib-names.json);
+  refused = path: import ./refuse.nix "lib.${path}" "this function of nixpkgs' lib";
+  namespace = ns: b.listToAttrs (map (n: { name = n; value = own.${n} or (refused "${ns}.${n}"); }) names.${ns}) // own.${ns};
+  needsNixpkgs = b.listToAttrs (map (n: { name = n; value = refused n; }) names.top)
+    // b.listToAttrs (map (ns: { name = ns; value = namespace ns; }) [ "attrsets" "lists" "strings" "meta" ]);
 in
 if nixpkgsLib != null then
   nixpkgsLib // { mkAssert = nixpkgsLib.mkAssert or markers.mkAssert; } // terranixHelpers
 else
-  needsNixpkgs // own // terranixHelpers
+  needsNixpkgs // b.removeAttrs own [ "attrsets" "lists" "strings" "meta" ] // terranixHelpers
