@@ -118,7 +118,7 @@ func TestEvaluateErrors(t *testing.T) {
 			files: map[string]string{
 				"machines/a/infrastructure.nix": "{ assertions = [ { assertion = false; message = \"no region\"; } ]; }\n",
 			},
-			want:      `machines/a/infrastructure.nix: the top-level key "assertions" is no Terranix option (Terranix refuses it too) (workspace a)`,
+			want:      `machines/a/infrastructure.nix:1: the top-level key "assertions" is no Terranix option (Terranix refuses it too) (workspace a)`,
 			workspace: "a",
 		},
 		{

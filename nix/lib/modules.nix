@@ -41,7 +41,10 @@ let
     else
       let
         missing = b.removeAttrs (b.functionArgs f) (b.attrNames args);
-        extra = b.mapAttrs (n: _: b.throw "clan-terranix: ${file} asks for the module argument '${n}', which is not available (known: ${b.concatStringsSep ", " (b.attrNames args)})") missing;
+        # nixpkgs' own arguments are refused; any other is an error there too.
+        extra = b.mapAttrs (n: _:
+          if b.elem n [ "extendModules" "moduleType" "noUserModules" "modulesPath" ] then refusal file "the module argument `${n}`"
+          else b.throw "clan-terranix: ${file} asks for the module argument '${n}', which is not available (known: ${b.concatStringsSep ", " (b.attrNames args)})") missing;
       in
       f ({ _class = null; _prefix = [ ]; specialArgs = { }; } // args // extra);
 
@@ -73,6 +76,10 @@ let
     {
       key = if attrs ? key && !(attrs ? _type) then b.toString attrs.key else if fromFile then file else anonKey;
       inherit file fromFile;
+      # Where the module defines a top-level key, for errors about it.
+      posOf = n:
+        let c = if isFull then attrs.config or { } else attrs;
+        in if b.isAttrs c && !(c ? _type) && c ? ${n} then posOr file n c else null;
       imports = if attrs ? _type then [ ] else attrs.require or [ ] ++ attrs.imports or [ ];
       options = attrs.options or { };
       config =
@@ -282,6 +289,7 @@ in
     in
     {
       inherit collected defsByName declared;
+      positionOf = n: b.head (b.filter (p: p != null) (map (m: m.posOf n) collected) ++ [ (b.head defsByName.${n}).file ]);
       files = map (m: m.file) (b.filter (m: m.fromFile) collected);
       # Top-level keys no module declares are Terranix's magic-merged options.
       merged = b.mapAttrs (n: defs: merge n (finalDefs defs)) (b.removeAttrs defsByName declared)

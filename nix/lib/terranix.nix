@@ -108,19 +108,23 @@ rec {
     let
       evaluated = moduleSystem.evalModules {
         modules = modules ++ [ shorthands ];
-        args = args // { inherit config; options = { }; };
+        args = args // {
+          inherit config;
+          options = moduleSystem.refusal "the module argument `options`" "reading the declared options";
+        };
         inherit rootFile;
       };
       merged = evaluated.merged;
       defaults = b.listToAttrs (map (name: { inherit name; value = { }; })
         (renderedKeys ++ [ "_meta" "backend" "remote_state" "users" ])) // {
           provisioner.privateKeyFile = b.throw "clan-terranix: the option `provisioner.privateKeyFile' is used but not defined";
+          _module = moduleSystem.refusal "config._module" "reading the module system's own options";
         };
       present = n: v: if b.isAttrs v && v ? __clanTerranixAbsent then defaults.${n} or { } else v;
       config = b.mapAttrs (n: v: (references.${n} or (x: x)) v)
         (defaults // b.mapAttrs present merged);
 
-      fileOf = n: (b.head evaluated.defsByName.${n}).file;
+      fileOf = evaluated.positionOf;
       terranixKeys = renderedKeys ++ internalKeys ++ [ "_module" ];
       # Exact or refuse: Terranix's options that are submodules, and _module
       # (its args), need nixpkgs; keys no option declares are Terranix's error.
@@ -139,7 +143,7 @@ rec {
         else evaluated.checked;
 
       rendered =
-        let s = sanitize withNulls (b.removeAttrs config ([ "_meta" ] ++ internalKeys));
+        let s = sanitize withNulls (b.removeAttrs config ([ "_meta" "_module" ] ++ internalKeys));
         in b.foldl' (acc: key:
           let
             v0 = s.${key} or null;
