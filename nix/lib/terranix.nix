@@ -30,6 +30,7 @@ let
     ephemeral = typedReferences "ephemeral.";
   };
 
+
   # Terranix's modules/terraform/backends.nix: its three backend types and
   # their submodules' options (str; etcd's username and password nullOr str,
   # default null). Anything else is nixpkgs' error there, so it is ours.
@@ -49,18 +50,22 @@ let
         if b.isString x || (x == null && b.elem n f.optional) then x
         else b.throw "clan-terranix: the option `${at}.${n}' is not of type `${if b.elem n f.optional then "null or string" else "string"}': Terranix declares it so";
     in
-    if !(backendFields ? ${type}) then
-      b.throw "clan-terranix: the option `${b.head where}.${type}' does not exist: Terranix's backends are local, s3 and etcd (for another one, set terraform.backend.${type})"
-    else if b.elemAt where 0 == "backend" && v == null then null
+    if b.elemAt where 0 == "backend" && v == null then null
     else if !(b.isAttrs v) then b.throw "clan-terranix: the option `${at}' is not a submodule (an attribute set)"
     else if extra != [ ] then b.throw "clan-terranix: the option `${at}.${b.head extra}' does not exist: Terranix's ${type} backend has ${b.concatStringsSep ", " (f.required ++ f.optional)}"
     else if missing != [ ] then b.throw "clan-terranix: the option `${at}.${b.head missing}' is used but not defined"
     else b.mapAttrs field (b.listToAttrs (map (n: { name = n; value = null; }) f.optional) // v);
 
+  # config.backend and config.remote_state as Terranix's options give them:
+  # every backend type present (null, { }), the submodules' fields checked.
+  backendTypes = b.attrNames backendFields;
+  backendOption = v: b.listToAttrs (map (t: { name = t; value = if v ? ${t} then checkedBackend [ "backend" t ] v.${t} else null; }) backendTypes);
+  remoteStateOption = v: b.listToAttrs (map (t: { name = t; value = b.mapAttrs (s: checkedBackend [ "remote_state" t s ]) (v.${t} or { }); }) backendTypes);
+  unknownBackend = raw: b.concatMap (key: map (t: "${key}.${t}") (b.filter (t: !(backendFields ? ${t})) (b.attrNames raw.${key}))) [ "backend" "remote_state" ];
+
   shorthands = { config, ... }:
     let
-      backend = b.mapAttrs (n: checkedBackend [ "backend" n ]) config.backend;
-      remote_state = b.mapAttrs (n: states: b.mapAttrs (s: checkedBackend [ "remote_state" n s ]) states) config.remote_state;
+      inherit (config) backend remote_state;
       backends = b.filter (n: backend.${n} != null) (b.attrNames backend);
       remoteNames = b.concatMap b.attrNames (b.attrValues remote_state);
     in
@@ -121,8 +126,9 @@ rec {
           _module = moduleSystem.refusal "config._module" "reading the module system's own options";
         };
       present = n: v: if b.isAttrs v && v ? __clanTerranixAbsent then defaults.${n} or { } else v;
-      config = b.mapAttrs (n: v: (references.${n} or (x: x)) v)
-        (defaults // b.mapAttrs present merged);
+      raw = defaults // b.mapAttrs present merged;
+      options = references // { backend = backendOption; remote_state = remoteStateOption; };
+      config = b.mapAttrs (n: v: (options.${n} or (x: x)) v) raw;
 
       fileOf = evaluated.positionOf;
       terranixKeys = renderedKeys ++ internalKeys ++ [ "_module" ];
@@ -137,6 +143,9 @@ rec {
         else if clashing != [ ] then
           let n = b.head clashing; in
           moduleSystem.refusal (b.head (b.filter (m: m.options ? ${n}) evaluated.collected)).file "declaring options below Terranix's own `${n}'"
+        else if unknownBackend raw != [ ] then
+          let n = b.head (unknownBackend raw); in
+          b.throw "clan-terranix: ${fileOf (b.head (b.split "[.]" n))}: the option `${n}' does not exist: Terranix's backends are local, s3 and etcd (for another one, set terraform.${n})"
         else if unknown != [ ] then
           let n = b.head unknown; c = closest n; in
           b.throw "clan-terranix: ${fileOf n}: the top-level key \"${n}\" is no Terranix option (Terranix refuses it too)${if c.d <= 3 then ": did you mean \"${c.k}\"?" else ""}"
