@@ -155,7 +155,10 @@ rec {
         let s = sanitize withNulls (b.removeAttrs config ([ "_meta" "_module" ] ++ internalKeys));
         in b.foldl' (acc: key:
           let
-            v0 = s.${key} or null;
+            # Terranix strips a null block before it reads the block: its error.
+            v0 = if !withNulls && config.${key} == null
+              then b.throw "clan-terranix: ${fileOf key}: `${key} = null` fails in Terranix (attribute '${key}' missing once nulls are stripped); leave it out"
+              else s.${key};
             v = if b.elem key droppedWhenEmpty && b.isAttrs v0 then b.removeAttrs v0 (b.filter (n: v0.${n} == { }) (b.attrNames v0)) else v0;
           in if v == { } || v == null then acc else acc // { ${key} = v; }) { } renderedKeys;
     in
