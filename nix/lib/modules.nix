@@ -127,9 +127,8 @@ let
     then map stripOrder (b.sort (x: y: orderOf x < orderOf y) kept)
     else kept;
 
-  merge = path: defs0:
+  merge = path: defs:
     let
-      defs = defs0;
       first = b.head defs;
       kind = b.typeOf first.value;
       mixed = b.filter (d: b.typeOf d.value != kind) defs;

@@ -1,5 +1,5 @@
 # Terranix's semantics on top of modules.nix: its top-level keys, the
-# reference functors of resource/data/ephemeral/module/variable blocks, the
+# reference functors of resource/data/ephemeral blocks, the
 # backend and remote_state shorthands, null stripping and its
 # rendering rules (core/default.nix and core/terraform-options.nix of
 # terranix/terranix).
@@ -29,7 +29,6 @@ let
     data = typedReferences "data.";
     ephemeral = typedReferences "ephemeral.";
   };
-
 
   # Terranix's modules/terraform/backends.nix: its three backend types and
   # their submodules' options (str; etcd's username and password nullOr str,
@@ -127,8 +126,8 @@ rec {
         };
       present = n: v: if b.isAttrs v && v ? __clanTerranixAbsent then defaults.${n} or { } else v;
       raw = defaults // b.mapAttrs present merged;
-      options = references // { backend = backendOption; remote_state = remoteStateOption; };
-      config = b.mapAttrs (n: v: (options.${n} or (x: x)) v) raw;
+      asOption = references // { backend = backendOption; remote_state = remoteStateOption; };
+      config = b.mapAttrs (n: v: (asOption.${n} or (x: x)) v) raw;
 
       fileOf = evaluated.positionOf;
       terranixKeys = renderedKeys ++ internalKeys ++ [ "_module" ];
@@ -145,7 +144,7 @@ rec {
           moduleSystem.refusal (b.head (b.filter (m: m.options ? ${n}) evaluated.collected)).file "declaring options below Terranix's own `${n}'"
         else if unknownBackend raw != [ ] then
           let n = b.head (unknownBackend raw); in
-          b.throw "clan-terranix: ${fileOf (b.head (b.split "[.]" n))}: the option `${n}' does not exist: Terranix's backends are local, s3 and etcd (for another one, set terraform.${n})"
+          b.throw "clan-terranix: ${fileOf (b.head (b.split "[.]" n))}: the option `${n}' does not exist: Terranix's backends are local, s3 and etcd${if b.substring 0 8 n == "backend." then " (for another one, set terraform.${n})" else ""}"
         else if unknown != [ ] then
           let n = b.head unknown; c = closest n; in
           b.throw "clan-terranix: ${fileOf n}: the top-level key \"${n}\" is no Terranix option (Terranix refuses it too)${if c.d <= 3 then ": did you mean \"${c.k}\"?" else ""}"
