@@ -18,8 +18,8 @@ let
   clanInfra = { modules = pathsIn layout.modules; providers = pathsIn layout.providers; };
   # With nixpkgs' lib, workspaces are evaluated on nixpkgs' module system.
   onNixpkgs = if nixpkgsLib == null then null else import ./nixpkgs/terranix.nix { lib = nixpkgsLib; pkgs = nixpkgsPkgs; inherit clanInfra; };
-  lib = if onNixpkgs != null then onNixpkgs.lib else import ./lib.nix { inherit clanInfra; };
-  pkgs = if onNixpkgs != null then onNixpkgs.pkgs else import ./pkgs.nix { inherit lib; };
+  lib = if onNixpkgs != null then onNixpkgs.lib else import ./lib.nix { inherit clanInfra; builtinsOnly = true; };
+  pkgs = if onNixpkgs != null then onNixpkgs.pkgs else import ./pkgs.nix { inherit lib; builtinsOnly = true; };
   own = import ./lib.nix { inherit clanInfra; };
   inherit (own) recursiveUpdate unique filterAttrs;
 

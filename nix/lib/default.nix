@@ -15,7 +15,7 @@ in
       withNulls ? false,
     }:
     let
-      lib = import ./lib.nix { inherit nixpkgsLib; };
+      lib = import ./lib.nix { inherit nixpkgsLib; builtinsOnly = nixpkgsLib == null; };
     in
     # With nixpkgs' lib: nixpkgs' module system, extraArgs as Terranix passes them.
     if nixpkgsLib != null then
@@ -25,8 +25,9 @@ in
       inherit modules withNulls;
       args = {
         inherit lib;
-        pkgs = import ./pkgs.nix { inherit lib; };
-        name = "terranix";
+        pkgs = import ./pkgs.nix { inherit lib; builtinsOnly = nixpkgsLib == null; };
+        # Terranix has no `name` argument (extraArgs may give one).
+        name = throw "the module argument `name` is only set for a workspace of a clan";
         nixosConfig = throw "nixosConfig is only set for a machine workspace in flake mode";
         machine = throw "machine is only set for a machine workspace of a clan";
         clan = throw "clan is only set when evaluating a clan";

@@ -2,17 +2,21 @@
 # the module markers, the helpers Terranix configurations commonly use, and
 # Terranix's own helpers (lib.tf, lib.tfRef). With nixpkgs' lib (flake mode)
 # it is that lib plus the same Terranix and clan helpers.
-{ nixpkgsLib ? null, clanInfra ? { } }:
+# builtinsOnly: the builtins-only evaluator's lib, where lib.tf.template's
+# `text` (pkgs.writeText in Terranix) is refused: builtins.toFile's store path
+# is not the one nixpkgs' writeText derivation gives.
+{ nixpkgsLib ? null, clanInfra ? { }, builtinsOnly ? false }:
 let
   b = builtins;
   markers = import ./markers.nix;
+  writeText = (import ./pkgs.nix { lib = { }; inherit builtinsOnly; }).writeText;
 
   # Terranix's core/helpers.nix, plus lib.tf.file from its test 15.
   tf = rec {
     ref = ref: "\${${ref}}";
     template = { text ? "", source ? "", variables ? { } }:
       assert (text == "" || source == "") || b.throw "lib.tf.template: You must provide either 'text' or 'source' arguments";
-      let file = if text != "" then b.toFile "template.tftpl" text else source;
+      let file = if text != "" then writeText "template.tftpl" text else source;
       in "templatefile(\"${file}\", ${b.toJSON variables})";
     file = path: ref "file(\"${path}\")";
   };

@@ -6,12 +6,12 @@
 { file, withNulls ? false, nixpkgs ? "", nixpkgsLocked ? "" }:
 let
   found = import ./nixpkgs/find.nix { inherit nixpkgs nixpkgsLocked; };
-  builtinsOnly = let lib = import ./lib.nix { }; in (import ./terranix.nix).eval {
+  builtinsOnly = let lib = import ./lib.nix { builtinsOnly = true; }; in (import ./terranix.nix).eval {
     modules = [ (/. + file) ];
     inherit withNulls;
     args = {
       inherit lib;
-      pkgs = import ./pkgs.nix { inherit lib; };
+      pkgs = import ./pkgs.nix { inherit lib; builtinsOnly = true; };
       # Terranix has no `name` argument: using one fails there, so here.
       name = throw "the module argument `name` is the workspace's name in a clan; `render` evaluates one file as Terranix does, which has no `name`";
       nixosConfig = throw "nixosConfig needs flake mode: `render` evaluates one file without a NixOS configuration";
