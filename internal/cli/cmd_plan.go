@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 )
@@ -15,6 +19,12 @@ type planOptions struct {
 	Run              RunFlags
 	DetailedExitcode bool
 	Workspaces       []string
+	// Compact prints only the summary table, without the diffs.
+	Compact bool
+	// Markdown is a file to write the plan to for a pull request.
+	Markdown string
+	// Format is how stdout shows the plan: text (diffs and table) or markdown.
+	Format string
 }
 
 var _ = register(newPlanCommand)
@@ -25,7 +35,10 @@ func newPlanCommand(g *GlobalOptions) *cobra.Command {
 		Use:   "plan [WORKSPACE...]",
 		Short: "Show what apply would change",
 		Long: `Plan the named workspaces with their dependencies. A workspace whose upstream has
-never been applied is skipped: its inputs are unknown until then.`,
+never been applied is skipped: its inputs are unknown until then.
+Once all have planned, each workspace's diff is printed as tofu renders it, in dependency
+order, then the summary table (--compact: the table only). --json adds each workspace's
+resource changes; --markdown FILE writes the plan for a pull request.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Workspaces = args
 			return runPlan(cmd.Context(), opts)
@@ -33,6 +46,9 @@ never been applied is skipped: its inputs are unknown until then.`,
 	}
 	addEvalFlags(cmd, &opts.Eval)
 	addRunFlags(cmd, &opts.Run, false)
+	cmd.Flags().BoolVar(&opts.Compact, "compact", false, "only the summary table, without each workspace's diff")
+	cmd.Flags().StringVar(&opts.Markdown, "markdown", "", "also write the plan as Markdown for a pull request to `FILE`")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "how stdout shows the plan: text or markdown")
 	cmd.Flags().BoolVar(&opts.DetailedExitcode, "detailed-exitcode", false, "exit 2 when any workspace has changes (as tofu plan -detailed-exitcode)")
 	return cmd
 }
@@ -54,4 +70,38 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 		}
 	}
 	return nil
+}
+
+// planPresentation says which plans to show and how to print the results:
+// the Markdown file and format need every plan (drift counts too), --json
+// the structured changes, the text view the diffs unless --compact.
+func planPresentation(opts *planOptions) (operation.ShowPlans, func(*GlobalOptions, string, time.Time, []report.Result) error) {
+	show := operation.ShowChanged
+	switch {
+	case opts.Markdown != "" || opts.Format == "markdown":
+		show = operation.ShowAll
+	case opts.Compact && !opts.JSON:
+		show = operation.ShowNone
+	}
+	return show, func(g *GlobalOptions, command string, started time.Time, results []report.Result) error {
+		if opts.Markdown != "" {
+			var md bytes.Buffer
+			if err := report.WriteMarkdown(&md, command, results); err != nil {
+				return err
+			}
+			if err := atomicfile.Write(opts.Markdown, md.Bytes(), 0o644); err != nil {
+				return fmt.Errorf("--markdown %s: %v", opts.Markdown, err)
+			}
+		}
+		switch {
+		case g.JSON:
+		case opts.Format == "markdown":
+			return report.WriteMarkdown(g.Stdout, command, results)
+		case !opts.Compact:
+			if err := report.WriteDiffs(g.Stdout, results, report.NewStyle(g.NoColor, g.Stdout)); err != nil {
+				return err
+			}
+		}
+		return printResults(g, command, started, results)
+	}
 }

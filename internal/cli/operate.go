@@ -35,6 +35,10 @@ type RunFlags struct {
 	Changed        bool
 	// orphans: the named workspaces may be orphaned machine states (destroy).
 	orphans bool
+
+	// present prints the results instead of printResults (plan's diffs and
+	// Markdown); nil: printResults.
+	present func(g *GlobalOptions, command string, started time.Time, results []report.Result) error
 }
 
 func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
@@ -154,14 +158,24 @@ func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operatio
 // operate runs kind over the selected workspaces and prints the results.
 func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc *loadedClan, kind operation.Kind, selected []string, rf *RunFlags) ([]report.Result, error) {
 	started := time.Now()
-	display := newDisplay(g, string(kind), len(selected))
+	runner.OnlyChanged = rf.Changed
+	var confirm operation.Confirm
 	if kind != operation.Plan && !rf.Yes {
 		if !g.IsTerminal() {
 			return nil, fmt.Errorf("%s changes infrastructure: pass --yes to run without a terminal to confirm on", kind)
 		}
-		runner.Confirm = pausing(display, terminalConfirm(g))
+		confirm = terminalConfirm(g)
+		if kind == operation.Apply {
+			var err error
+			if confirm, err = reviewApply(ctx, g, runner, lc, selected, rf); err != nil || confirm == nil {
+				return nil, err
+			}
+		}
 	}
-	runner.OnlyChanged = rf.Changed
+	display := newDisplay(g, string(kind), len(selected))
+	if confirm != nil {
+		runner.Confirm = pausing(display, confirm)
+	}
 	if k, ok := runner.Keeper.(*sessionKeeper); ok {
 		k.async = true
 		if k.snapshot == nil { // install, update: evaluated elsewhere
@@ -171,12 +185,8 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 	runner.Sink = display
 	warn(g.Stderr, credentialLiterals(lc, selected))
 	job := func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, kind, ws) }
-	parallelism := rf.Parallelism
-	if parallelism == 0 {
-		parallelism = lc.Settings.Parallelism
-	}
 	results := run.Run(ctx, lc.Graph, selected, run.Options{
-		Parallelism: parallelism,
+		Parallelism: parallelismOf(lc, rf),
 		FailFast:    rf.FailFast,
 		Reverse:     kind == operation.Destroy,
 		Prepare: func(ctx context.Context, ws string, ahead bool) {
@@ -196,7 +206,11 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 	}
 	display.Close()
 	explained := explainDecryptFailures(lc, results)
-	if err := printResults(g, string(kind), started, results); err != nil {
+	present := rf.present
+	if present == nil {
+		present = printResults
+	}
+	if err := present(g, string(kind), started, results); err != nil {
 		return results, err
 	}
 	for _, line := range explained {
@@ -215,7 +229,11 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 
 // terminalConfirm asks on the terminal, showing tofu's plan first.
 func terminalConfirm(g *GlobalOptions) operation.Confirm {
-	in := bufio.NewReader(g.Stdin)
+	return confirmOn(g, bufio.NewReader(g.Stdin))
+}
+
+// confirmOn asks on the terminal, reading the answers from in.
+func confirmOn(g *GlobalOptions, in *bufio.Reader) operation.Confirm {
 	return func(ctx context.Context, ws, planText string) (bool, error) {
 		fmt.Fprintf(g.Stdout, "\n── %s ──\n%s\n", ws, strings.TrimSpace(planText))
 		fmt.Fprintf(g.Stdout, "Apply these changes to %s? Only 'yes' will be accepted: ", ws)

@@ -81,6 +81,8 @@ type Runner struct {
 	// Retry says which tofu failures run again (init, plan, output; an apply
 	// is retried as a new plan and apply); nil means tofu's default policy.
 	Retry *tofu.RetryPolicy
+	// Show keeps the rendering and changes of these plans in the result.
+	Show ShowPlans
 
 	gate initGate
 	// prepared holds the preparations of workspaces whose turn has not come.
@@ -151,10 +153,10 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		return r.applyUnconfirmed(ctx, w, res, inv, config)
 	}
 	// The plan file holds the config's secrets in plain text (unless state
-	// encryption covers plans): it lives only until applied, and a plan
-	// that is not applied is not saved at all.
+	// encryption covers plans): it lives only until applied or shown, and
+	// a plan that is neither is not saved at all.
 	planFile := ""
-	if kind != Plan {
+	if kind != Plan || r.Show != ShowNone {
 		planFile = filepath.Join(dir, "tfplan")
 		defer os.Remove(planFile)
 	}
@@ -171,6 +173,11 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		}
 		r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase,
 			Changes: &report.Changes{Add: counts.Add, Change: counts.Change, Destroy: counts.Remove}})
+		if r.Show == ShowAll || (r.Show == ShowChanged && changed) {
+			if res.Plan, err = r.show(ctx, inv, name, planFile); err != nil {
+				return failed(res, err)
+			}
+		}
 		if !changed {
 			res.Status = report.StatusNoChanges
 			os.Remove(planFile)

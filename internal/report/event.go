@@ -83,6 +83,8 @@ type Result struct {
 	ErrorTail []string `json:"-"`
 	// Outputs are the workspace's non-sensitive outputs after the run, when asked for.
 	Outputs map[string]any `json:"outputs,omitempty"`
+	// Plan is what the workspace's plan would do, when asked for.
+	Plan *PlanDetail `json:"-"`
 }
 
 // Sink receives events while a run goes on, and the results at its end.

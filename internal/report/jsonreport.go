@@ -36,6 +36,9 @@ type WorkspaceReport struct {
 	ErrorTail      []string       `json:"error_tail,omitempty"`
 	Log            string         `json:"log,omitempty"`
 	Outputs        map[string]any `json:"outputs,omitempty"`
+	// Changes and Drift are the plan's resource changes, when it was shown.
+	Changes []ResourceChange `json:"changes,omitempty"`
+	Drift   []ResourceChange `json:"drift,omitempty"`
 }
 
 // RunSummary totals a RunReport.
@@ -75,6 +78,9 @@ func NewRunReport(command string, started, finished time.Time, results []Result)
 		}
 		if r.Status == StatusFailed {
 			ws.ErrorTail = r.ErrorTail
+		}
+		if r.Plan != nil {
+			ws.Changes, ws.Drift = r.Plan.Changes, r.Plan.Drift
 		}
 		rep.Workspaces = append(rep.Workspaces, ws)
 	}

@@ -1,0 +1,47 @@
+package operation
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+)
+
+// ShowPlans says for which plans Run keeps tofu's rendering and structured
+// changes in the result (report.Result.Plan).
+type ShowPlans int
+
+const (
+	ShowNone ShowPlans = iota
+	// ShowChanged shows plans with changes (plan's diff, apply's review).
+	ShowChanged
+	// ShowAll also shows plans without changes: their drift counts.
+	ShowAll
+)
+
+// show reads a saved plan back from tofu twice: as text, its rendering for
+// people, and as JSON, parsed with terraform-json, for programs.
+func (r *Runner) show(ctx context.Context, inv tofu.Invocation, name, planFile string) (*report.PlanDetail, error) {
+	var text, js bytes.Buffer
+	inv.OnMessage = nil
+	inv.Args = []string{"show", "-no-color", planFile}
+	inv.Stdout = &text
+	if err := r.Engine.Run(ctx, inv); err != nil {
+		return nil, fmt.Errorf("workspace %s: showing the plan: %v", name, err)
+	}
+	inv.Args = []string{"show", "-json", planFile}
+	inv.Stdout = &js
+	if err := r.Engine.Run(ctx, inv); err != nil {
+		return nil, fmt.Errorf("workspace %s: showing the plan as JSON: %v", name, err)
+	}
+	var plan tfjson.Plan
+	if err := plan.UnmarshalJSON(js.Bytes()); err != nil {
+		return nil, fmt.Errorf("workspace %s: reading tofu's JSON plan: %v", name, strings.TrimSpace(err.Error()))
+	}
+	return report.NewPlanDetail(text.String(), &plan), nil
+}
