@@ -28,7 +28,7 @@ func WriteDiffs(w io.Writer, results []Result, style Style) error {
 
 // HasDiff reports whether r's plan was shown and changes something or found drift.
 func (r Result) HasDiff() bool {
-	return r.Plan != nil && (r.Add+r.Change+r.Destroy > 0 || len(r.Plan.Changes) > 0 || len(r.Plan.Drift) > 0 || r.Status == StatusOK)
+	return r.Plan != nil && strings.TrimSpace(r.Plan.Text) != "" && (r.Add+r.Change+r.Destroy > 0 || len(r.Plan.Changes) > 0 || len(r.Plan.Drift) > 0 || r.Status == StatusOK)
 }
 
 // paintDiff colours tofu's markers as tofu does on a terminal.
