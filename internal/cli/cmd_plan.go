@@ -54,10 +54,14 @@ resource changes; --markdown FILE writes the plan for a pull request.`,
 }
 
 func runPlan(ctx context.Context, opts *planOptions) error {
+	if opts.Format != "text" && opts.Format != "markdown" {
+		return fmt.Errorf("--format %q: use text or markdown", opts.Format)
+	}
 	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}
+	runner.Show, opts.Run.present = planPresentation(opts)
 	results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Plan, selected, &opts.Run)
 	if err != nil {
 		return err
