@@ -43,8 +43,11 @@ func (p Problem) PathString() string {
 
 func (p Problem) Error() string {
 	where := ""
-	if p.File != "" {
+	switch {
+	case p.Line > 0:
 		where = fmt.Sprintf("%s:%d: ", p.File, p.Line)
+	case p.File != "":
+		where = p.File + ": "
 	}
 	return fmt.Sprintf("%sworkspace %s: %s: %s", where, p.Workspace, p.PathString(), p.Message)
 }

@@ -13,6 +13,7 @@ type applyOptions struct {
 	Eval       EvalOptions
 	Run        RunFlags
 	Workspaces []string
+	NoCheck    bool
 }
 
 var _ = register(newApplyCommand)
@@ -32,12 +33,16 @@ After each apply the state is committed to git, even when the apply failed.`,
 	}
 	addEvalFlags(cmd, &opts.Eval)
 	addRunFlags(cmd, &opts.Run, true)
+	cmd.Flags().BoolVar(&opts.NoCheck, "no-check", false, "skip checking the configs against the providers' schemas first")
 	return cmd
 }
 
 func runApply(ctx context.Context, opts *applyOptions) error {
 	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
 	if err != nil {
+		return err
+	}
+	if err := checkFirst(ctx, opts.GlobalOptions, lc, runner, selected, opts.NoCheck); err != nil {
 		return err
 	}
 	_, err = operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)

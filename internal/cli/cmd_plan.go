@@ -19,6 +19,7 @@ type planOptions struct {
 	Run              RunFlags
 	DetailedExitcode bool
 	Workspaces       []string
+	NoCheck          bool
 	// Compact prints only the summary table, without the diffs.
 	Compact bool
 	// Markdown is a file to write the plan to for a pull request.
@@ -46,6 +47,7 @@ resource changes; --markdown FILE writes the plan for a pull request.`,
 	}
 	addEvalFlags(cmd, &opts.Eval)
 	addRunFlags(cmd, &opts.Run, false)
+	cmd.Flags().BoolVar(&opts.NoCheck, "no-check", false, "skip checking the configs against the providers' schemas first")
 	cmd.Flags().BoolVar(&opts.Compact, "compact", false, "only the summary table, without each workspace's diff")
 	cmd.Flags().StringVar(&opts.Markdown, "markdown", "", "also write the plan as Markdown for a pull request to `FILE`")
 	cmd.Flags().StringVar(&opts.Format, "format", "text", "how stdout shows the plan: text or markdown")
@@ -59,6 +61,9 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	}
 	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
 	if err != nil {
+		return err
+	}
+	if err := checkFirst(ctx, opts.GlobalOptions, lc, runner, selected, opts.NoCheck); err != nil {
 		return err
 	}
 	runner.Show, opts.Run.present = planPresentation(opts)

@@ -1,0 +1,236 @@
+package check
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/state"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+)
+
+// Schemas gets the provider schemas of workspaces from the engine, once per
+// provider set: `tofu providers schema -json` in a scratch dir initialised
+// with the workspace's providers, kept under .clan-terranix/schemas by a key
+// of the providers asked for, the engine and the provider lock file. The
+// next run with the same lock reads the file and starts no tofu.
+type Schemas struct {
+	Root   string
+	Engine *tofu.Engine
+	// Env is added to tofu's environment (the plugin cache).
+	Env []string
+
+	mu     sync.Mutex
+	loaded map[string]*entry
+}
+
+type entry struct {
+	once    sync.Once
+	schemas *tfjson.ProviderSchemas
+	err     error
+}
+
+// cacheFormat changes when what fetch asks tofu for changes.
+const cacheFormat = 2
+
+// schemasDir is where the schemas are kept, below the clan's work dir.
+const schemasDir = "schemas"
+
+// For returns the schemas of the providers config uses; lockFile is the
+// workspace's provider lock file (relative to Root; may not exist yet).
+func (s *Schemas) For(ctx context.Context, config map[string]any, lockFile string) (*tfjson.ProviderSchemas, error) {
+	required := requiredProviders(config)
+	lock, _ := os.ReadFile(filepath.Join(s.Root, filepath.FromSlash(lockFile)))
+	key := s.key(required, lock)
+	s.mu.Lock()
+	if s.loaded == nil {
+		s.loaded = map[string]*entry{}
+	}
+	e, ok := s.loaded[key]
+	if !ok {
+		e = &entry{}
+		s.loaded[key] = e
+	}
+	s.mu.Unlock()
+	e.once.Do(func() { e.schemas, e.err = s.load(ctx, key, required, lock) })
+	return e.schemas, e.err
+}
+
+func (s *Schemas) key(required map[string]any, lock []byte) string {
+	h := sha256.New()
+	req, _ := json.Marshal(required) // map keys are sorted
+	fmt.Fprintf(h, "%d %s %s\n%s\n", cacheFormat, s.Engine.Name, s.Engine.Version, req)
+	h.Write(lock)
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func (s *Schemas) load(ctx context.Context, key string, required map[string]any, lock []byte) (*tfjson.ProviderSchemas, error) {
+	dir := filepath.Join(s.Root, clan.WorkDir, schemasDir)
+	cached := filepath.Join(dir, key+".json")
+	if data, err := os.ReadFile(cached); err == nil {
+		var ps tfjson.ProviderSchemas
+		if err := json.Unmarshal(data, &ps); err == nil {
+			return &ps, nil
+		}
+	}
+	if err := state.EnsureWorkDir(s.Root); err != nil {
+		return nil, err
+	}
+	data, err := s.fetch(ctx, filepath.Join(dir, "init-"+key), required, lock)
+	if err != nil {
+		return nil, err
+	}
+	var ps tfjson.ProviderSchemas
+	if err := json.Unmarshal(data, &ps); err != nil {
+		return nil, fmt.Errorf("reading %s's provider schemas: %v", s.Engine.Name, err)
+	}
+	if err := atomicfile.WriteCache(cached, data, 0o644); err != nil {
+		return nil, err
+	}
+	return &ps, nil
+}
+
+// fetch initialises a scratch dir with the providers and asks for their
+// schemas. A provider implied only by a resource type's prefix that does
+// not exist (a typo'd type: "aws_instnce" is fine, "awz_instance" is not)
+// is left out and tried without, so that the check, not init, reports it.
+func (s *Schemas) fetch(ctx context.Context, dir string, required map[string]any, lock []byte) ([]byte, error) {
+	defer os.RemoveAll(dir)
+	for {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		clean := map[string]any{}
+		for name, req := range required {
+			r := map[string]any{}
+			for k, v := range req.(map[string]any) {
+				if k != "implied" {
+					r[k] = v
+				}
+			}
+			clean[name] = r
+		}
+		// One block of the builtin provider, so that its schema comes too.
+		doc := map[string]any{
+			"terraform": map[string]any{"required_providers": clean},
+			"data":      map[string]any{"terraform_remote_state": map[string]any{"schema": map[string]any{"backend": "local"}}},
+		}
+		config, _ := json.Marshal(doc)
+		if err := os.WriteFile(filepath.Join(dir, "main.tf.json"), config, 0o644); err != nil {
+			return nil, err
+		}
+		if len(lock) > 0 {
+			if err := os.WriteFile(filepath.Join(dir, ".terraform.lock.hcl"), lock, 0o644); err != nil {
+				return nil, err
+			}
+		}
+		inv := tofu.Invocation{Dir: dir, Env: s.Env, Args: []string{"init", "-backend=false", "-input=false", "-no-color"}}
+		err := s.Engine.Run(ctx, inv)
+		if err != nil {
+			if dropped := dropMissing(required, err); dropped {
+				lock = nil // it may name the provider left out
+				continue
+			}
+			return nil, fmt.Errorf("getting the provider schemas: %s init failed: %v", s.Engine.Name, err)
+		}
+		var out bytes.Buffer
+		inv.Args, inv.Stdout = []string{"providers", "schema", "-json"}, &out
+		if err := s.Engine.Run(ctx, inv); err != nil {
+			return nil, fmt.Errorf("getting the provider schemas: %v", err)
+		}
+		return out.Bytes(), nil
+	}
+}
+
+// dropMissing removes from required the implied providers init's error
+// names, and reports whether it removed any.
+func dropMissing(required map[string]any, err error) bool {
+	var exit *tofu.ExitError
+	if !errors.As(err, &exit) {
+		return false
+	}
+	dropped := false
+	for name, req := range required {
+		r, _ := req.(map[string]any)
+		if r["implied"] == nil {
+			continue
+		}
+		if strings.Contains(exit.Output, r["source"].(string)) {
+			delete(required, name)
+			dropped = true
+		}
+	}
+	return dropped
+}
+
+// requiredProviders are the providers config declares (required_providers)
+// and those its resource and data types imply by their prefix, as tofu
+// infers them: local name -> { source, version }. Implied ones are marked,
+// for dropMissing; the builtin "terraform" provider needs no entry.
+func requiredProviders(config map[string]any) map[string]any {
+	out := map[string]any{}
+	tf, _ := config["terraform"].(map[string]any)
+	for _, block := range objectsOf(tf["required_providers"]) {
+		for name, req := range block {
+			switch r := req.(type) {
+			case map[string]any:
+				entry := map[string]any{}
+				for _, k := range []string{"source", "version"} {
+					if v, ok := r[k]; ok {
+						entry[k] = v
+					}
+				}
+				out[name] = entry
+			case string: // the old form: a version constraint
+				out[name] = map[string]any{"version": r}
+			}
+		}
+	}
+	var implied []string
+	for _, kind := range []string{"resource", "data"} {
+		for _, block := range objectsOf(config[kind]) {
+			for typ := range block {
+				implied = append(implied, strings.SplitN(typ, "_", 2)[0])
+			}
+		}
+	}
+	sort.Strings(implied)
+	for _, name := range implied {
+		if _, ok := out[name]; !ok && name != "terraform" {
+			out[name] = map[string]any{"source": "hashicorp/" + name, "implied": true}
+		}
+	}
+	return out // "implied" is ours, not tofu's: fetch leaves it out
+}
+
+func objectsOf(v any) []map[string]any {
+	switch x := v.(type) {
+	case map[string]any:
+		return []map[string]any{x}
+	case []any:
+		var out []map[string]any
+		for _, e := range x {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	return nil
+}
