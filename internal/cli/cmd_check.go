@@ -11,6 +11,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/check"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
 )
 
 type checkOptions struct {
@@ -53,11 +54,15 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	name := opts.Engine
+	if name == "" {
+		name = lc.Settings.Engine
+	}
+	engine, err := tofu.Find(ctx, name)
 	if err != nil {
 		return err
 	}
-	problems, err := checkWorkspaces(ctx, lc, runner, selected)
+	problems, err := checkWorkspaces(ctx, lc, engine, pluginCacheEnv(), selected)
 	if err != nil {
 		return err
 	}
@@ -81,13 +86,13 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 }
 
 // checkWorkspaces validates the selected workspaces' configs against their
-// providers' schemas, with the runner's engine and environment.
-func checkWorkspaces(ctx context.Context, lc *loadedClan, runner *operation.Runner, selected []string) ([]check.Problem, error) {
+// providers' schemas with engine, env added to its environment.
+func checkWorkspaces(ctx context.Context, lc *loadedClan, engine *tofu.Engine, env []string, selected []string) ([]check.Problem, error) {
 	ev := &nixeval.Evaluator{}
 	c := &check.Checker{
 		Root:    lc.Root,
 		Set:     lc.Set,
-		Schemas: &check.Schemas{Root: lc.Root, Engine: runner.Engine, Env: runner.Env},
+		Schemas: &check.Schemas{Root: lc.Root, Engine: engine, Env: env},
 		Locate:  ev.Positions,
 	}
 	return c.Check(ctx, selected)
@@ -106,7 +111,7 @@ func checkFirst(ctx context.Context, g *GlobalOptions, lc *loadedClan, runner *o
 	if skip {
 		return nil
 	}
-	problems, err := checkWorkspaces(ctx, lc, runner, selected)
+	problems, err := checkWorkspaces(ctx, lc, runner.Engine, runner.Env, selected)
 	if err == nil && len(problems) > 0 {
 		err = checkFailed(g, problems)
 	}
