@@ -82,7 +82,11 @@ func reviewApply(ctx context.Context, g *GlobalOptions, runner *operation.Runner
 }
 
 func reviewQuestion(c report.Counts, later []string) string {
-	q := fmt.Sprintf("Apply these changes (%d workspaces, %s)?", c.OK, report.FormatChanges(c.Add, c.Change, c.Destroy))
+	noun := "workspaces"
+	if c.OK == 1 {
+		noun = "workspace"
+	}
+	q := fmt.Sprintf("Apply these changes (%d %s, %s)?", c.OK, noun, report.FormatChanges(c.Add, c.Change, c.Destroy))
 	if len(later) > 0 {
 		q = fmt.Sprintf("%s %s will be planned once what it reads is applied, and asked about then.", q, strings.Join(later, ", "))
 	}
