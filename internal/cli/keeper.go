@@ -39,8 +39,9 @@ type sessionKeeper struct {
 	// the lock is held until the commit is done, and Wait collects the outcomes.
 	async     bool
 	committer state.Committer
-	handed    map[string]bool  // workspaces whose session the committer closes
-	failed    map[string]error // commits that failed in the background
+	handed    map[string]bool      // workspaces whose session the committer closes
+	began     map[string]time.Time // when each workspace's session began, for its duration
+	failed    map[string]error     // commits that failed in the background
 
 	// snapshot waits for the run's one git status (see startSnapshot);
 	// nil: each workspace asks git itself.
@@ -74,6 +75,7 @@ func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKee
 		},
 		sessions: map[string]*state.Session{},
 		handed:   map[string]bool{},
+		began:    map[string]time.Time{},
 		failed:   map[string]error{},
 	}
 	k.committer = state.Committer{Interval: commitInterval, Done: k.committed, Prepare: func(ctx context.Context) {
@@ -211,6 +213,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 	}
 	k.mu.Lock()
 	k.sessions[w.Name] = s
+	k.began[w.Name] = time.Now()
 	k.mu.Unlock()
 	release := func() {
 		k.mu.Lock()
@@ -232,8 +235,12 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result, also []string) error {
 	k.mu.Lock()
 	s := k.sessions[w.Name]
+	began := k.began[w.Name]
 	k.mu.Unlock()
 	sum := state.Summary{Add: res.Add, Change: res.Change, Destroy: res.Destroy, CountsKnown: res.Status != "", Also: also}
+	if !began.IsZero() {
+		sum.Duration = time.Since(began)
+	}
 	switch {
 	case res.Interrupted:
 		sum.Result = "interrupted"

@@ -20,6 +20,8 @@ type Summary struct {
 	// Also are other files this run wrote (a machine's address and outputs),
 	// committed with the state.
 	Also []string
+	// Duration is how long the run held the workspace; 0: unknown.
+	Duration time.Duration
 }
 
 // Trailer keys written into every state commit; Log parses them back.
@@ -30,6 +32,7 @@ const (
 	TrailerAdd       = "Clan-Terranix-Add"
 	TrailerChange    = "Clan-Terranix-Change"
 	TrailerDestroy   = "Clan-Terranix-Destroy"
+	TrailerDuration  = "Clan-Terranix-Duration"
 )
 
 // Part is one workspace's share of a state commit.
@@ -70,6 +73,9 @@ func commitMessage(parts []Part) string {
 		fmt.Fprintf(&b, "%s: %s\n%s: %s\n%s: %s\n", TrailerWorkspace, part.Workspace, TrailerCommand, part.Command, TrailerResult, result(s))
 		if s.CountsKnown {
 			fmt.Fprintf(&b, "%s: %d\n%s: %d\n%s: %d\n", TrailerAdd, s.Add, TrailerChange, s.Change, TrailerDestroy, s.Destroy)
+		}
+		if s.Duration > 0 {
+			fmt.Fprintf(&b, "%s: %s\n", TrailerDuration, s.Duration.Round(100*time.Millisecond))
 		}
 	}
 	return b.String()
@@ -211,6 +217,8 @@ type LogEntry struct {
 	Add         int    `json:"add"`
 	Change      int    `json:"change"`
 	Destroy     int    `json:"destroy"`
+	// Duration is how long the run held the workspace (0: not recorded).
+	Duration time.Duration `json:"duration_ns,omitempty"`
 }
 
 // Line renders the entry for `state log`:
@@ -250,6 +258,7 @@ func Log(ctx context.Context, repo gitcli.Repo, p Paths) ([]LogEntry, error) {
 		if errA == nil && errC == nil && errD == nil {
 			e.Add, e.Change, e.Destroy, e.CountsKnown = add, change, destroy, true
 		}
+		e.Duration, _ = time.ParseDuration(trailers[TrailerDuration])
 		entries = append(entries, e)
 	}
 	return entries, nil
