@@ -27,7 +27,7 @@ the generated configs and from explicit dependsOn.`,
 		},
 	}
 	addEvalFlags(cmd, &opts.Eval)
-	cmd.Flags().StringVar(&opts.Format, "format", "text", "text, dot, mermaid or json")
+	cmd.Flags().StringVar(&opts.Format, "format", "text", "text, dot, mermaid, json or svg (laid out in-process, no graphviz needed)")
 	return cmd
 }
 

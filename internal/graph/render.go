@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,7 +10,7 @@ import (
 )
 
 // Formats are the renderings Render knows, for flag help and validation.
-var Formats = []string{"text", "dot", "mermaid", "json"}
+var Formats = []string{"text", "dot", "mermaid", "json", "svg"}
 
 // Render writes the whole graph in one of Formats. To render a selection,
 // render g.Subgraph(selection).
@@ -19,9 +20,14 @@ var Formats = []string{"text", "dot", "mermaid", "json"}
 //   - dot: Graphviz; an edge "a" -> "b" reads "a depends on b".
 //   - mermaid: a flowchart, same edge direction as dot.
 //   - json: see JSONGraph.
+//   - svg: the dot rendering laid out by Graphviz, in-process (see SVG).
 func (g *Graph) Render(w io.Writer, format string) error {
 	bw := bufio.NewWriter(w)
 	switch format {
+	case "svg":
+		if err := g.SVG(context.Background(), bw, nil); err != nil {
+			return err
+		}
 	case "text":
 		g.renderText(bw)
 	case "dot":
@@ -55,13 +61,16 @@ func (g *Graph) renderText(w *bufio.Writer) {
 	}
 }
 
-func (g *Graph) renderDOT(w *bufio.Writer) {
+func (g *Graph) renderDOT(w *bufio.Writer) { g.writeDOT(w, nil) }
+
+// writeDOT writes the dot rendering; styles adds attributes to nodes (SVG's colours).
+func (g *Graph) writeDOT(w *bufio.Writer, styles map[string]NodeStyle) {
 	fmt.Fprintln(w, "// an edge \"a\" -> \"b\" reads: a depends on b")
 	fmt.Fprintln(w, "digraph workspaces {")
 	fmt.Fprintln(w, "  rankdir=BT;")
 	fmt.Fprintln(w, "  node [shape=box];")
 	for _, n := range g.names {
-		fmt.Fprintf(w, "  %s;\n", dotQuote(n))
+		fmt.Fprintf(w, "  %s%s;\n", dotQuote(n), styles[n].attributes())
 	}
 	for _, n := range g.names {
 		for _, d := range g.Dependencies(n) {

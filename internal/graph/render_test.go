@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +41,18 @@ func TestRenderUnknownFormat(t *testing.T) {
 	want := `unknown graph format "yaml" (want one of: text, dot, mermaid, json)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %q", err, want)
+	}
+}
+
+func TestSVGStylesAndNoProlog(t *testing.T) {
+	g := fleet(t)
+	var b bytes.Buffer
+	name := g.Nodes()[0]
+	if err := g.SVG(t.Context(), &b, map[string]NodeStyle{name: {Fill: "#f8d7da", Tooltip: name + ": failed"}}); err != nil {
+		t.Fatal(err)
+	}
+	svg := b.String()
+	if !strings.HasPrefix(svg, "<svg") || !strings.Contains(svg, `fill="#f8d7da"`) || !strings.Contains(svg, name+": failed") {
+		t.Errorf("no inline svg with the node's colour and tooltip:\n%s", svg)
 	}
 }
