@@ -38,7 +38,7 @@ func TestRenderGolden(t *testing.T) {
 
 func TestRenderUnknownFormat(t *testing.T) {
 	err := fleet(t).Render(&bytes.Buffer{}, "yaml")
-	want := `unknown graph format "yaml" (want one of: text, dot, mermaid, json)`
+	want := `unknown graph format "yaml" (want one of: text, dot, mermaid, json, svg)`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %q", err, want)
 	}
