@@ -59,6 +59,9 @@ func runDrift(ctx context.Context, opts *driftOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := writeDriftRecord(lc.Root, results); err != nil {
+		warn(opts.Stderr, []string{"keeping what drift found for the report: " + err.Error()})
+	}
 	var drifted []string
 	for _, r := range results {
 		if r.Status == report.StatusOK { // a plan with changes
