@@ -39,7 +39,7 @@ buildGo {
   };
 
   # Computed here from `go mod vendor` (nix hash path vendor) for the go.mod of 2026-11-26.
-  vendorHash = "sha256-4QN3CCf9oOBXAWpZFpbH/LaOW7zWQffgNWlNS4D4mp0=";
+  vendorHash = "sha256-Ws6SbNVgszW00wqtNVgM0yIAnoTBpadzuO3rvzDfuLo=";
 
   subPackages = [ "cmd/clan-terranix" ];
 
