@@ -66,6 +66,18 @@ func TestQuickstartPagesInChromium(t *testing.T) {
 		}
 		errs.none(t)
 	})
+	// The watch itself: a page that does log an error is caught, so the
+	// checks above cannot pass by seeing nothing.
+	t.Run("errors are seen", func(t *testing.T) {
+		errs := watchErrors(ctx)
+		screenshot(t, ctx, `data:text/html,<script>console.error("seen")</script><img src="file:///nonexistent.png">`,
+			chromedp.Evaluate(`1`, new(int)))
+		errs.mu.Lock()
+		defer errs.mu.Unlock()
+		if len(errs.errs) == 0 {
+			t.Error("console.error went unnoticed")
+		}
+	})
 	t.Run("graph", func(t *testing.T) {
 		errs := watchErrors(ctx)
 		var names []string
@@ -98,6 +110,12 @@ func chromium(t *testing.T) string {
 // newBrowser starts headless Chromium with the flags of an offline machine:
 // nothing in the background reaches for the network, a fresh profile.
 func newBrowser(t *testing.T, path string) context.Context {
+	// Not t.TempDir: Chromium's helpers may still write into the profile
+	// while its cleanup removes it, and fail the test for that.
+	profile, err := os.MkdirTemp("", "clan-terranix-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
 		chromedp.Flag("headless", true),
@@ -108,12 +126,16 @@ func newBrowser(t *testing.T, path string) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1200, 900),
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc() // waits for the browser to exit
+		_ = os.RemoveAll(profile)
+	})
 	if err := chromedp.Run(ctx, runtime.Enable(), log.Enable()); err != nil {
 		t.Fatalf("starting %s: %v", path, err)
 	}
