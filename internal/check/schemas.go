@@ -35,6 +35,9 @@ type Schemas struct {
 
 	mu     sync.Mutex
 	loaded map[string]*entry
+	// fetching runs one init at a time: parallel inits of new provider
+	// sets race in a shared plugin cache (see operation's initGate).
+	fetching sync.Mutex
 }
 
 type entry struct {
@@ -89,7 +92,9 @@ func (s *Schemas) load(ctx context.Context, key string, required map[string]any,
 	if err := state.EnsureWorkDir(s.Root); err != nil {
 		return nil, err
 	}
+	s.fetching.Lock()
 	data, err := s.fetch(ctx, filepath.Join(dir, "init-"+key), required, lock)
+	s.fetching.Unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +145,18 @@ func (s *Schemas) fetch(ctx context.Context, dir string, required map[string]any
 				return nil, err
 			}
 		}
-		inv := tofu.Invocation{Dir: dir, Env: s.Env, Args: []string{"init", "-backend=false", "-input=false", "-no-color"}}
+		env := s.Env
+		if len(lock) == 0 {
+			// Without a lock file tofu reinstalls a cached provider into the
+			// cache, under the feet of a run using it: install here instead.
+			env = nil
+			for _, e := range s.Env {
+				if !strings.HasPrefix(e, "TF_PLUGIN_CACHE_DIR=") {
+					env = append(env, e)
+				}
+			}
+		}
+		inv := tofu.Invocation{Dir: dir, Env: env, Args: []string{"init", "-backend=false", "-input=false", "-no-color"}}
 		err := s.Engine.Run(ctx, inv)
 		if err != nil {
 			if dropped := dropMissing(required, err); dropped {
