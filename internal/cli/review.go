@@ -36,6 +36,9 @@ func reviewApply(ctx context.Context, g *GlobalOptions, runner *operation.Runner
 	if err := report.WriteDiffs(g.Stdout, results, report.NewStyle(g.NoColor, g.Stdout)); err != nil {
 		return nil, err
 	}
+	if ctx.Err() != nil {
+		return nil, &exitError{code: 130, err: errors.New("interrupted before anything was applied")}
+	}
 	reviewed := map[string]string{}
 	var later []string
 	for _, r := range results {
@@ -48,9 +51,6 @@ func reviewApply(ctx context.Context, g *GlobalOptions, runner *operation.Runner
 		case r.Plan != nil:
 			reviewed[r.Workspace] = r.Plan.Text
 		}
-	}
-	if ctx.Err() != nil {
-		return nil, &exitError{code: 130, err: errors.New("interrupted before anything was applied")}
 	}
 	c := report.Count(results)
 	in := bufio.NewReader(g.Stdin)
