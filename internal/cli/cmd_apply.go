@@ -42,7 +42,7 @@ func runApply(ctx context.Context, opts *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFirst(ctx, opts.GlobalOptions, lc, runner, selected, opts.NoCheck); err != nil {
+	if err := checkFirst(ctx, opts.GlobalOptions, lc, runner, selected, &opts.Run, opts.NoCheck); err != nil {
 		return err
 	}
 	_, err = operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)

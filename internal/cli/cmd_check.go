@@ -106,10 +106,22 @@ func checkFailed(g *GlobalOptions, problems []check.Problem) error {
 	return &exitError{code: 1, err: errors.New(check.Summary(problems))}
 }
 
-// checkFirst runs the check before a plan or apply starts anything.
-func checkFirst(ctx context.Context, g *GlobalOptions, lc *loadedClan, runner *operation.Runner, selected []string, skip bool) error {
+// checkFirst runs the check before a plan or apply starts anything. With
+// --changed it leaves out the workspaces that will not run: their config is
+// the one their last apply took, and checking them would cost a run with
+// nothing to do most of its time.
+func checkFirst(ctx context.Context, g *GlobalOptions, lc *loadedClan, runner *operation.Runner, selected []string, rf *RunFlags, skip bool) error {
 	if skip {
 		return nil
+	}
+	if rf.Changed {
+		var toRun []string
+		for _, name := range selected {
+			if st, err := runner.Status(name); err != nil || st.NeedsRun() {
+				toRun = append(toRun, name)
+			}
+		}
+		selected = toRun
 	}
 	problems, err := checkWorkspaces(ctx, lc, runner.Engine, runner.Env, selected)
 	if err == nil && len(problems) > 0 {

@@ -63,7 +63,7 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFirst(ctx, opts.GlobalOptions, lc, runner, selected, opts.NoCheck); err != nil {
+	if err := checkFirst(ctx, opts.GlobalOptions, lc, runner, selected, &opts.Run, opts.NoCheck); err != nil {
 		return err
 	}
 	runner.Show, opts.Run.present = planPresentation(opts)
