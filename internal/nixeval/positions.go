@@ -24,7 +24,7 @@ func (e *Evaluator) Positions(ctx context.Context, root, workspace string, files
 		return nil, err
 	}
 	var out []*Position
-	if err := e.run(ctx, root, "positions.nix", &out, req, "--argstr", "requestFile", "/dev/stdin"); err != nil {
+	if _, err := e.run(ctx, root, "positions.nix", &out, req, "--argstr", "requestFile", "/dev/stdin"); err != nil {
 		return nil, err
 	}
 	return out, nil
