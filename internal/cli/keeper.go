@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -193,7 +192,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 		if err != nil {
 			return none, err
 		}
-		return operation.Lease{Release: func() { lock.Unlock() }, Files: []*os.File{lock.File()}}, nil
+		return operation.Lease{Release: func() { lock.Unlock() }}, nil
 	}
 	p, err := statePaths(k.root, w)
 	if err != nil {
@@ -226,7 +225,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 			k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", w.Name, err))
 		}
 	}
-	return operation.Lease{Release: release, Files: s.LockFiles()}, nil
+	return operation.Lease{Release: release}, nil
 }
 
 func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result, also []string) error {

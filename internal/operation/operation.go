@@ -38,12 +38,12 @@ type StateKeeper interface {
 	Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result, also []string) error
 }
 
-// Lease is a held workspace lock. Files are the open lock files; tofu
-// inherits them, so that a tofu left running by a killed clan-terranix keeps
-// the workspace locked until it has written its state and exited.
+// Lease is a held workspace lock. tofu does not inherit it (its provider
+// plugins would, and outlive a killed tofu holding it); a tofu left running
+// by a killed clan-terranix keeps the workspace busy through the work dir it
+// runs in instead (see state.LockLocal).
 type Lease struct {
 	Release func()
-	Files   []*os.File
 }
 
 // Confirm asks whether to go on with a plan; planText is tofu's rendering.

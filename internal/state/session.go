@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
@@ -213,14 +212,6 @@ func commitSessions(ctx context.Context, items []Finishing, indexes []int, errs 
 		}
 	}
 	return commit
-}
-
-// LockFiles are the open files of the held locks, for tofu to inherit.
-func (s *Session) LockFiles() []*os.File {
-	if f := s.local.File(); f != nil {
-		return []*os.File{f}
-	}
-	return nil
 }
 
 // Abandon ends a session whose run never got to change state (tofu init or

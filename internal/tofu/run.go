@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -19,8 +20,6 @@ import (
 type Invocation struct {
 	Dir  string
 	Args []string
-	// ExtraFiles are inherited by tofu (the workspace lock: see operation.Lease).
-	ExtraFiles []*os.File
 	// Env is added to the environment of clan-terranix itself.
 	Env []string
 	// Log receives everything tofu prints (both streams); may be nil.
@@ -93,7 +92,6 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	cmd.Env = append(append(os.Environ(), BaseEnv...), inv.Env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdin = inv.Stdin
-	cmd.ExtraFiles = inv.ExtraFiles
 	logw := inv.Log
 	if logw == nil {
 		logw = io.Discard
@@ -150,6 +148,13 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() && inv.Dir != "" {
+			// Killed (OOM killer, a timeout): its plugins live on, doing
+			// work no state will record. End them now.
+			if dir, aerr := filepath.Abs(inv.Dir); aerr == nil {
+				FindLeftovers(dir).EndOrphans()
+			}
+		}
 		if len(diags) == 0 {
 			diags = errorLines(stderr.String())
 		}

@@ -245,7 +245,7 @@ func TestKilledRunsTofuKeepsTheLock(t *testing.T) {
 		t.Fatal("the orphaned tofu apply ended before the test could check the lock")
 	}
 	out, err := c.run(true, "clan-terranix", "apply", "shared", "--yes")
-	if err == nil || !strings.Contains(out, "is locked by a tofu process left running by") {
+	if err == nil || !strings.Contains(out, "is locked by a tofu process (pid ") {
 		t.Fatalf("a second apply while the orphaned tofu runs: err=%v\n%s", err, out)
 	}
 	out = c.ct("apply", "shared", "--yes", "--lock-timeout", "2m")
