@@ -107,6 +107,11 @@ func Begin(ctx context.Context, p Paths, op string, opts Options) (s *Session, e
 			opts.Warn(fmt.Sprintf("branch %s has %d commit(s) not on %s; publishing the state of %s will push them too", s.branch, n, opts.Remote, p.Workspace))
 		}
 	}
+	if s.inGit && !opts.ReadOnly {
+		if err := s.checkGitState(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.recoverInterrupted(ctx); err != nil {
 		return nil, err
 	}
