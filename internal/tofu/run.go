@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -97,6 +98,7 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 		logw = io.Discard
 	}
 	var diags, details []string
+	var stream streamCheck
 	var stderr bytes.Buffer
 	var detached *detachedOutput
 	if inv.Stdout != nil {
@@ -135,7 +137,7 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	if detached != nil {
 		exited, scanned = make(chan struct{}), make(chan struct{})
 		go func() {
-			diags, details = scanMessages(detached.follow(exited), logw, inv.OnMessage)
+			diags, details, stream = scanMessages(detached.follow(exited), logw, inv.OnMessage)
 			close(scanned)
 		}()
 	}
@@ -158,28 +160,70 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 		if len(diags) == 0 {
 			diags = errorLines(stderr.String())
 		}
+		if exit.ExitCode() == 2 && detached != nil && slices.Contains(inv.Args, "-detailed-exitcode") {
+			if err := stream.err(e.Name, inv.Args, 2); err != nil {
+				return err // 2 means "changes" only from a stream that says which
+			}
+		}
 		output := strings.Join(append(details, stderr.String()), "\n")
 		return &ExitError{Code: exit.ExitCode(), Diagnostics: diags, Output: output}
+	}
+	if err == nil && detached != nil && slices.Contains(inv.Args, "-json") {
+		// Success is what the stream says happened; a stream that cannot be
+		// read says nothing, so it is no success.
+		return stream.err(e.Name, inv.Args, 0)
 	}
 	return err
 }
 
+// streamCheck is what scanMessages saw of a -json stream.
+type streamCheck struct {
+	messages int
+	bad      string // the first line that is not a JSON message
+	badLine  int
+}
+
+func (c streamCheck) err(engine string, args []string, code int) error {
+	cmd := engine
+	if len(args) > 0 {
+		cmd += " " + args[0]
+	}
+	switch {
+	case c.bad != "":
+		line := c.bad
+		if len(line) > 80 {
+			line = line[:80] + "..."
+		}
+		return fmt.Errorf("%s exited %d but printed something that is not its -json output (line %d: %q): not taken as success, see the log", cmd, code, c.badLine, line)
+	case c.messages == 0:
+		return fmt.Errorf("%s exited %d but printed none of its -json messages: not taken as success, see the log", cmd, code)
+	}
+	return nil
+}
+
 // scanMessages copies tofu's stdout to the log and hands each JSON line to
-// onMessage; it returns the error diagnostics seen, as one line each and in full.
-func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) (diags, details []string) {
+// onMessage; it returns the error diagnostics seen, as one line each and in
+// full, and what it saw of the stream.
+func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) (diags, details []string, check streamCheck) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	n := 0
 	for sc.Scan() {
 		line := sc.Bytes()
+		n++
 		logw.Write(line)
 		logw.Write([]byte{'\n'})
-		if len(line) == 0 || line[0] != '{' {
+		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		var m Message
-		if json.Unmarshal(line, &m) != nil {
+		if line[0] != '{' || json.Unmarshal(line, &m) != nil || m.Type == "" {
+			if check.bad == "" {
+				check.bad, check.badLine = string(line), n
+			}
 			continue
 		}
+		check.messages++
 		if m.Type == "diagnostic" && m.Diagnostic != nil && m.Diagnostic.Severity == "error" {
 			diags = append(diags, m.Diagnostic.Line())
 			details = append(details, strings.TrimSpace("Error: "+m.Diagnostic.Summary+"\n"+m.Diagnostic.Detail))
@@ -188,8 +232,11 @@ func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) (diags, 
 			onMessage(m)
 		}
 	}
+	if sc.Err() != nil && check.bad == "" {
+		check.bad, check.badLine = "(a line longer than 16 MiB)", n+1
+	}
 	io.Copy(logw, r)
-	return diags, details
+	return diags, details, check
 }
 
 // errorLines picks the lines of human tofu output that say what failed.
