@@ -233,6 +233,9 @@ func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, comm
 	s := k.sessions[w.Name]
 	k.mu.Unlock()
 	sum := state.Summary{Add: res.Add, Change: res.Change, Destroy: res.Destroy, CountsKnown: res.Status != "", Also: also}
+	if line := report.OrphansLine(res); line != "" {
+		sum.Note = strings.ToUpper(line[:1]) + line[1:] + "."
+	}
 	switch {
 	case res.Interrupted:
 		sum.Result = "interrupted"

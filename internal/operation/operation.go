@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -210,7 +211,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 			phase = report.PhaseDestroy
 		}
 		r.event(name, phase, "")
-		applyErr := r.apply(ctx, inv, name, phase, planFile, counts)
+		progress, applyErr := r.apply(ctx, inv, name, phase, planFile, counts)
 		os.Remove(planFile)
 		if cause, ok := retry.Transient(applyErr); ok && ctx.Err() == nil && attempt < retry.MaxAttempts() {
 			inv.OnRetry(tofu.RetryNotice{Attempt: attempt + 1, Attempts: retry.MaxAttempts(), Cause: cause, Delay: retry.Delay(attempt)})
@@ -220,6 +221,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		}
 		var also []string
 		if applyErr != nil {
+			progress.unfinished(&res)
 			res = r.tofuFailed(ctx, res, string(kind), applyErr)
 		} else {
 			res.Status = report.StatusOK
@@ -271,20 +273,26 @@ func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planF
 	return counts, false, err
 }
 
-func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, phase report.Phase, planFile string, counts tofu.ChangeSummary) error {
+func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, phase report.Phase, planFile string, counts tofu.ChangeSummary) (*applyProgress, error) {
 	progress := &applyProgress{r: r, name: name, phase: phase, total: counts.Add + counts.Change + counts.Remove}
 	inv.Args = []string{"apply", "-input=false", "-json", "-auto-approve", planFile}
 	inv.NoRetry = true // the caller plans again: the plan file is spent
 	inv.OnMessage = progress.message
-	return r.Engine.Run(ctx, inv)
+	return progress, r.Engine.Run(ctx, inv)
 }
 
-// applyProgress turns tofu's apply messages into report events.
+// applyProgress turns tofu's apply messages into report events, and
+// counts what was done: an apply that did not finish is summed up by what
+// tofu completed, not by what it planned.
 type applyProgress struct {
 	r           *Runner
 	name        string
 	phase       report.Phase
 	done, total int
+	completed   tofu.ChangeSummary
+	// creating are the resources tofu started to create and did not
+	// report back on: if tofu was killed they may exist outside any state.
+	creating map[string]bool
 }
 
 func (p *applyProgress) message(m tofu.Message) {
@@ -292,10 +300,20 @@ func (p *applyProgress) message(m tofu.Message) {
 	switch m.Type {
 	case "apply_start", "apply_progress": // a long resource shows it is alive
 		event.Message = m.Text
+		if m.Type == "apply_start" && m.Hook != nil && (m.Hook.Action == "create" || m.Hook.Action == "replace") {
+			if p.creating == nil {
+				p.creating = map[string]bool{}
+			}
+			p.creating[m.Hook.Resource.Addr] = true
+		}
 	case "apply_complete", "apply_errored":
 		p.done++
 		if m.Hook != nil {
 			event.Message = m.Hook.Resource.Addr + ": " + m.Hook.Action
+			delete(p.creating, m.Hook.Resource.Addr)
+			if m.Type == "apply_complete" {
+				p.count(m.Hook.Action)
+			}
 		}
 		if m.Type == "apply_errored" {
 			event.Message += " failed"
@@ -305,6 +323,32 @@ func (p *applyProgress) message(m tofu.Message) {
 	}
 	event.Done = p.done
 	p.r.Sink.Event(event)
+}
+
+func (p *applyProgress) count(action string) {
+	switch action {
+	case "create":
+		p.completed.Add++
+	case "update":
+		p.completed.Change++
+	case "delete":
+		p.completed.Remove++
+	case "replace":
+		p.completed.Add++
+		p.completed.Remove++
+	}
+}
+
+// unfinished sets what an apply that did not succeed did: the completed
+// counts, and the resources whose creation tofu did not report back on
+// (possible orphans when tofu was killed).
+func (p *applyProgress) unfinished(res *report.Result) {
+	res.Add, res.Change, res.Destroy = p.completed.Add, p.completed.Change, p.completed.Remove
+	res.PossibleOrphans = nil
+	for addr := range p.creating {
+		res.PossibleOrphans = append(res.PossibleOrphans, addr)
+	}
+	slices.Sort(res.PossibleOrphans)
 }
 
 func (r *Runner) confirm(ctx context.Context, inv tofu.Invocation, name, planFile string) (bool, error) {
