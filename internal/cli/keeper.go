@@ -131,8 +131,11 @@ func (k *sessionKeeper) committed(s *state.Session, err error) {
 	ws := s.Paths.Workspace
 	k.mu.Lock()
 	delete(k.sessions, ws)
+	if err != nil && !strings.HasPrefix(err.Error(), "workspace "+ws+":") {
+		err = fmt.Errorf("workspace %s: %v", ws, err)
+	}
 	if err != nil {
-		k.failed[ws] = fmt.Errorf("workspace %s: %v", ws, err)
+		k.failed[ws] = err
 	}
 	k.mu.Unlock()
 	k.close(context.Background(), s)

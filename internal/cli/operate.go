@@ -189,8 +189,16 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 		// one fails its workspace.
 		failed := k.Wait()
 		for i, r := range results {
-			if err := failed[r.Workspace]; err != nil && r.Status != report.StatusFailed {
+			err := failed[r.Workspace]
+			switch {
+			case err == nil:
+			case r.Status != report.StatusFailed:
 				results[i].Status, results[i].Error = report.StatusFailed, err.Error()
+			default:
+				// A failed apply whose state could not be committed either:
+				// what to do about the state matters most.
+				warn(g.Stderr, []string{err.Error()})
+				results[i].Error += "\n" + err.Error()
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
@@ -115,6 +116,9 @@ func Begin(ctx context.Context, p Paths, op string, opts Options) (s *Session, e
 	if err := s.recoverInterrupted(ctx); err != nil {
 		return nil, err
 	}
+	if err := s.adoptErrored(ctx); err != nil {
+		return nil, err
+	}
 	if s.Before, err = s.safeguards(ctx); err != nil {
 		return nil, err
 	}
@@ -164,6 +168,17 @@ func FinishAll(ctx context.Context, items []Finishing) (commit string, errs []er
 		if restored != "" {
 			s.opts.Warn(restored)
 			items[i].Summary.Result, items[i].Summary.Note = "recovered", restored
+		}
+		// tofu could not save the state: take what it left, or stop here
+		// (the run marker stays, and the next run tries again).
+		adopted, err := AdoptErrored(s.Paths)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		if adopted != "" {
+			s.opts.Warn(adopted)
+			items[i].Summary.Result, items[i].Summary.Note = "recovered", strings.TrimSpace(items[i].Summary.Note+" "+adopted)
 		}
 		if err := s.Paths.keepPrivate(); err != nil {
 			errs[i] = err
