@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
@@ -162,6 +163,11 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 		runner.Confirm = pausing(display, terminalConfirm(g))
 	}
 	runner.OnlyChanged = rf.Changed
+	if kind != operation.Plan {
+		if err := inventoryUntouched(ctx, g, lc, selected); err != nil {
+			return nil, err
+		}
+	}
 	if k, ok := runner.Keeper.(*sessionKeeper); ok {
 		k.async = true
 		if k.snapshot == nil { // install, update: evaluated elsewhere
@@ -274,4 +280,33 @@ func explainDecryptFailures(lc *loadedClan, results []report.Result) []string {
 		}
 	}
 	return lines
+}
+
+// inventoryUntouched refuses, before anything runs, an apply or destroy
+// whose write-back would edit inventory.json while it has uncommitted changes:
+// the write-back commits the file with the state, and would take the user's
+// edits along. --no-safeguards goes on with a warning.
+func inventoryUntouched(ctx context.Context, g *GlobalOptions, lc *loadedClan, selected []string) error {
+	writesBack := ""
+	for _, name := range selected {
+		if w, ok := lc.Set.Get(name); ok {
+			if _, ok, _ := writeBackSettings(w); ok {
+				writesBack = name
+				break
+			}
+		}
+	}
+	if writesBack == "" || !gitcli.IsRepo(ctx, lc.Root) {
+		return nil
+	}
+	status, err := gitcli.Repo{Dir: lc.Root}.Status(ctx, clan.InventoryJSON)
+	if err != nil || len(status) == 0 || (status[0].X == '?' && status[0].Y == '?') {
+		return err // an untracked inventory.json has no edits of the user's in git to keep apart
+	}
+	msg := fmt.Sprintf("%s has uncommitted changes: commit or stash them first (the write-back of machine %s commits %s with its state and would take them along), or pass --no-safeguards", clan.InventoryJSON, writesBack, clan.InventoryJSON)
+	if !g.State.NoSafeguards {
+		return errors.New(msg)
+	}
+	warn(g.Stderr, []string{"--no-safeguards: going on although " + msg})
+	return nil
 }

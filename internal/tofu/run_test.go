@@ -25,10 +25,10 @@ func TestRunRefusesUnreadableJSONStreamAsSuccess(t *testing.T) {
 	cases := map[string]struct{ script, want string }{
 		"garbage": {`echo 'Apply complete! Resources: 3 added.'; exit 0`,
 			`tofu apply exited 0 but printed something that is not its -json output (line 1: "Apply complete! Resources: 3 added."): not taken as success`},
-		"nothing": {`exit 0`, `tofu apply exited 0 but printed none of its -json messages`},
-		"json without type": {`echo '{"x":1}'; exit 0`, `(line 1: "{\"x\":1}")`},
+		"nothing":                {`exit 0`, `tofu apply exited 0 but printed none of its -json messages`},
+		"json without type":      {`echo '{"x":1}'; exit 0`, `(line 1: "{\"x\":1}")`},
 		"garbage after messages": {`echo '{"type":"version","@message":"v"}'; echo 'panic: oops'; exit 0`, `(line 2: "panic: oops")`},
-		"plan with changes": {`echo 'garbage'; exit 2`, `tofu plan exited 2 but printed something`},
+		"plan with changes":      {`echo 'garbage'; exit 2`, `tofu plan exited 2 but printed something`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
