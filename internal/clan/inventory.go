@@ -53,7 +53,7 @@ func jsonErrorAt(data []byte, err error) string {
 	offset := int64(-1)
 	switch {
 	case errors.As(err, &syntax):
-		offset = syntax.Offset
+		offset = syntax.Offset - 1 // Offset is just past the byte at fault
 	case errors.As(err, &typed):
 		offset = typed.Offset
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -11,7 +11,7 @@ func TestCheckInventoryJSON(t *testing.T) {
 	cases := map[string]struct{ content, want string }{
 		"object":       {`{"machines": {}}`, ""},
 		"bom":          {"\xef\xbb\xbf{}", `inventory.json starts with a UTF-8 byte-order mark, which the Clan CLI cannot read ("Unexpected UTF-8 BOM"): save it without one`},
-		"syntax":       {"{\n  \"machines\": {,\n}", "inventory.json is not valid JSON: line 2 column 17: invalid character ','"},
+		"syntax":       {"{\n  \"machines\": {,\n}", "inventory.json is not valid JSON: line 2 column 16: invalid character ','"},
 		"truncated":    {"{\n  \"machines\": {", "inventory.json is not valid JSON: line 2 column 16: unexpected EOF"},
 		"empty":        {"  \n", "inventory.json is empty: write {} into it, or remove it"},
 		"array":        {"[]", "inventory.json must hold a JSON object at the top, not an array"},

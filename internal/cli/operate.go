@@ -44,7 +44,7 @@ func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
 	f.StringSliceVar(&rf.Tags, "tags", nil, "the workspaces of machines carrying these tags")
 	f.BoolVar(&rf.NoDeps, "no-deps", false, "leave out the workspaces the selected ones depend on")
 	f.BoolVar(&rf.WithDependents, "with-dependents", false, "add the workspaces that depend on the selected ones")
-	f.IntVar(&rf.Parallelism, "parallelism", 0, "how many workspaces run at once (default: the settings' parallelism, else 4)")
+	addParallelismFlag(f, &rf.Parallelism, "how many workspaces run at once (default: the settings' parallelism, else 4)")
 	f.BoolVar(&rf.Changed, "changed", false, "only workspaces whose config or upstream outputs changed since their last apply (and their dependents)")
 	f.BoolVar(&rf.FailFast, "fail-fast", false, "start nothing new after a failure")
 	if confirm {
