@@ -115,6 +115,7 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting %s: %v", e.Name, err)
 	}
+	untrack := track(cmd.Process, inv.Dir)
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -142,6 +143,7 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 		}()
 	}
 	err := cmd.Wait()
+	untrack()
 	close(done)
 	if detached != nil {
 		close(exited)
