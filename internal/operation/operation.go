@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
@@ -221,7 +222,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		}
 		var also []string
 		if applyErr != nil {
-			progress.unfinished(&res)
+			progress.unfinished(&res, applyErr, r.stateFileOf(w))
 			res = r.tofuFailed(ctx, res, string(kind), applyErr)
 		} else {
 			res.Status = report.StatusOK
@@ -290,8 +291,9 @@ type applyProgress struct {
 	phase       report.Phase
 	done, total int
 	completed   tofu.ChangeSummary
-	// creating are the resources tofu started to create and did not
-	// report back on: if tofu was killed they may exist outside any state.
+	// creating are the resources tofu started to create: if tofu was
+	// killed they may exist outside any state, also those it reported
+	// created (state is saved at the end, and now and then).
 	creating map[string]bool
 }
 
@@ -310,7 +312,9 @@ func (p *applyProgress) message(m tofu.Message) {
 		p.done++
 		if m.Hook != nil {
 			event.Message = m.Hook.Resource.Addr + ": " + m.Hook.Action
-			delete(p.creating, m.Hook.Resource.Addr)
+			if m.Type == "apply_errored" {
+				delete(p.creating, m.Hook.Resource.Addr) // tofu saves what a failed create left
+			}
 			if m.Type == "apply_complete" {
 				p.count(m.Hook.Action)
 			}
@@ -339,16 +343,34 @@ func (p *applyProgress) count(action string) {
 	}
 }
 
-// unfinished sets what an apply that did not succeed did: the completed
-// counts, and the resources whose creation tofu did not report back on
-// (possible orphans when tofu was killed).
-func (p *applyProgress) unfinished(res *report.Result) {
+// unfinished sets what an apply that did not succeed (err) did: the
+// completed counts, and when tofu was killed the possible orphans:
+// resources it started to create that the state file it left does not hold
+// (all of them when that state cannot be read). A tofu that exited saved
+// its state itself, or left errored.tfstate, which the state keeper adopts.
+func (p *applyProgress) unfinished(res *report.Result, err error, stateFile string) {
 	res.Add, res.Change, res.Destroy = p.completed.Add, p.completed.Change, p.completed.Remove
 	res.PossibleOrphans = nil
+	var exit *tofu.ExitError
+	if len(p.creating) == 0 || !errors.As(err, &exit) || !exit.Killed {
+		return
+	}
+	inState, _ := state.Addresses(stateFile) // nil when unknown: then all are possible
 	for addr := range p.creating {
-		res.PossibleOrphans = append(res.PossibleOrphans, addr)
+		if !inState[addr] {
+			res.PossibleOrphans = append(res.PossibleOrphans, addr)
+		}
 	}
 	slices.Sort(res.PossibleOrphans)
+}
+
+// stateFileOf is the state file tofu writes for w on this host ("" for a
+// team backend, whose state no file here shows).
+func (r *Runner) stateFileOf(w *workspace.Workspace) string {
+	if !w.Backend.IsGitState() {
+		return ""
+	}
+	return filepath.Join(r.Root, filepath.FromSlash(w.StateFile()))
 }
 
 func (r *Runner) confirm(ctx context.Context, inv tofu.Invocation, name, planFile string) (bool, error) {

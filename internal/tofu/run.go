@@ -47,6 +47,9 @@ type Invocation struct {
 // ExitError is a tofu process that ran and exited non-zero.
 type ExitError struct {
 	Code int
+	// Killed: the process ended by a signal (SIGKILL from the OOM killer or
+	// a timeout), not by exiting; it saved nothing on its way out.
+	Killed bool
 	// Diagnostics are the error messages tofu reported, if any.
 	Diagnostics []string
 	// Output is what tofu said about the failure: its error diagnostics in
@@ -152,7 +155,8 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() && inv.Dir != "" {
+		ws, _ := exit.Sys().(syscall.WaitStatus)
+		if ws.Signaled() && inv.Dir != "" {
 			// Killed (OOM killer, a timeout): its plugins live on, doing
 			// work no state will record. End them now.
 			if dir, aerr := filepath.Abs(inv.Dir); aerr == nil {
@@ -168,7 +172,7 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 			}
 		}
 		output := strings.Join(append(details, stderr.String()), "\n")
-		return &ExitError{Code: exit.ExitCode(), Diagnostics: diags, Output: output}
+		return &ExitError{Code: exit.ExitCode(), Killed: ws.Signaled(), Diagnostics: diags, Output: output}
 	}
 	if err == nil && detached != nil && slices.Contains(inv.Args, "-json") {
 		// Success is what the stream says happened; a stream that cannot be
