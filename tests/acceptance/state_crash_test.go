@@ -29,21 +29,7 @@ func TestKilledAppliesNeverLoseState(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault injection takes about a minute")
 	}
-	tc := testenv.Tools(t)
-	out := filepath.Join(t.TempDir(), "out")
-	c := newStateClan(t, tc, map[string]string{
-		".clan-flake": "",
-		"inventory/infrastructure/shared/files.nix": `let round = import ../../../round/round.nix; in {
-  resource.local_file.f = {
-    count = round.count;
-    filename = "` + out + `/f-\${count.index}.txt";
-    content = "round ${toString round.n} file \${count.index}";
-  };
-}
-`,
-		"round/round.nix": "{ n = 0; count = 5; }\n",
-	})
-	stateFile := filepath.Join(c.dir, "terraform-state/shared/terraform.tfstate")
+	c, out, stateFile := newRoundsClan(t, "")
 	started := time.Now()
 	c.ct("apply", "shared", "--yes")
 	typical := time.Since(started)
@@ -88,6 +74,28 @@ func TestKilledAppliesNeverLoseState(t *testing.T) {
 	if victims["nothing"] > rounds/3 {
 		t.Errorf("only %d of %d applies were killed: the kill moments miss the runs", rounds-victims["nothing"], rounds)
 	}
+}
+
+// newRoundsClan is a clan whose shared workspace writes round.count files
+// f-<i>.txt into out, their content naming round.n (round/round.nix); extra
+// is added to each file's resource.
+func newRoundsClan(t *testing.T, extra string) (c *stateClan, out, stateFile string) {
+	tc := testenv.Tools(t)
+	out = filepath.Join(t.TempDir(), "out")
+	c = newStateClan(t, tc, map[string]string{
+		".clan-flake": "",
+		"inventory/infrastructure/shared/files.nix": `let round = import ../../../round/round.nix; in {
+  resource.local_file.f = {
+    count = round.count;
+    filename = "` + out + `/f-\${count.index}.txt";
+    content = "round ${toString round.n} file \${count.index}";
+    ` + extra + `
+  };
+}
+`,
+		"round/round.nix": "{ n = 0; count = 5; }\n",
+	})
+	return c, out, filepath.Join(c.dir, "terraform-state/shared/terraform.tfstate")
 }
 
 // killDuringApply starts an apply and SIGKILLs clan-terranix (killTool) at a

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/state"
-	"github.com/clan-terranix/clan-terranix/internal/testenv"
 )
 
 // killRounds is how many rounds a kill campaign runs: 30, or
@@ -41,21 +40,9 @@ func TestKilledTofuOrphansAreNamed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a kill campaign takes a minute or two")
 	}
-	tc := testenv.Tools(t)
-	out := filepath.Join(t.TempDir(), "out")
-	c := newStateClan(t, tc, map[string]string{
-		".clan-flake": "",
-		"inventory/infrastructure/shared/files.nix": `let round = import ../../../round/round.nix; in {
-  resource.local_file.f = {
-    count = round.count;
-    filename = "` + out + `/f-\${count.index}.txt";
-    content = "round ${toString round.n} file \${count.index}";
-  };
-}
-`,
-		"round/round.nix": "{ n = 0; count = 5; }\n",
-	})
-	stateFile := filepath.Join(c.dir, "terraform-state/shared/terraform.tfstate")
+	// Each file is created, then a provisioner runs before tofu records it:
+	// a kill then leaves files outside the state, as slow cloud resources do.
+	c, out, stateFile := newRoundsClan(t, `provisioner = [ { local-exec.command = "sleep 0.3"; } ];`)
 	c.ct("apply", "shared", "--yes")
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 15))
 	rounds := killRounds(t)
@@ -133,8 +120,8 @@ func killTofuDuringApply(t *testing.T, c *stateClan, rng *rand.Rand) ([]byte, bo
 	killed := false
 	for !killed {
 		if pid := realTofuApplying(c.dir); pid > 0 {
-			// A random moment of the apply: after 0 to 40 resources.
-			time.Sleep(time.Duration(rng.IntN(400)) * time.Millisecond)
+			// A random moment of the apply (plan included).
+			time.Sleep(time.Duration(rng.IntN(2000)) * time.Millisecond)
 			killed = syscall.Kill(pid, syscall.SIGKILL) == nil
 			break
 		}
