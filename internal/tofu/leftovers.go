@@ -59,7 +59,14 @@ func FindLeftovers(dir string) Leftovers {
 	for _, p := range found {
 		if !p.plugin {
 			engines[p.pid] = true
-			l.Tofus = append(l.Tofus, p.pid)
+			// The engine itself first: it is the one messages name (its
+			// provisioners' commands run in the dir too).
+			comm, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p.pid), "comm"))
+			if c := strings.TrimSpace(string(comm)); c == "tofu" || c == "terraform" {
+				l.Tofus = append([]int{p.pid}, l.Tofus...)
+			} else {
+				l.Tofus = append(l.Tofus, p.pid)
+			}
 		}
 	}
 	for _, p := range found {

@@ -234,11 +234,17 @@ func checkFilesMatchState(t *testing.T, round int, stateFile, out string, count 
 // cannot start on a state that is still being written.
 func TestKilledRunsTofuKeepsTheLock(t *testing.T) {
 	tc := testenv.Tools(t)
+	// The apply goes on until the test says so (not for a time, which a
+	// busy machine may use up before the test looks).
+	release := filepath.Join(t.TempDir(), "release")
 	c := newStateClan(t, tc, map[string]string{
 		".clan-flake": "",
 		"inventory/infrastructure/shared/slow.nix": `{
-  resource.time_sleep.wait.create_duration = "4s";
-  resource.terraform_data.after = { input = "done"; depends_on = [ "time_sleep.wait" ]; };
+  resource.terraform_data.wait = {
+    input = "wait";
+    provisioner = [ { local-exec.command = "while [ ! -e ` + release + ` ]; do sleep 0.1; done"; } ];
+  };
+  resource.terraform_data.after = { input = "done"; depends_on = [ "terraform_data.wait" ]; };
 }
 `,
 	})
@@ -261,6 +267,9 @@ func TestKilledRunsTofuKeepsTheLock(t *testing.T) {
 	out, err := c.run(true, "clan-terranix", "apply", "shared", "--yes")
 	if err == nil || !strings.Contains(out, "is locked by a tofu process (pid ") {
 		t.Fatalf("a second apply while the orphaned tofu runs: err=%v\n%s", err, out)
+	}
+	if err := os.WriteFile(release, nil, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	out = c.ct("apply", "shared", "--yes", "--lock-timeout", "2m")
 	if !strings.Contains(out, "interrupted") && !strings.Contains(out, "no changes") && !strings.Contains(out, "ok") {
