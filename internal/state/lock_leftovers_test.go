@@ -56,6 +56,10 @@ func TestLocalLockWaitsForLeftoverTofu(t *testing.T) {
 	if !strings.Contains(err.Error(), "workspace web is locked by a tofu process (pid "+strconv.Itoa(leftover.Process.Pid)+") left running by a run that was killed") {
 		t.Fatalf("message: %v", err)
 	}
+	// status shows it as the holder.
+	if h, err := LocalHolder(p); err != nil || h == nil || h.PID != leftover.Process.Pid || !strings.HasPrefix(h.Command, "tofu left running by a killed run") {
+		t.Fatalf("LocalHolder = %+v, %v", h, err)
+	}
 	// With a timeout the run waits for it, and says so.
 	var w warnings
 	go func() { _ = leftover.Process.Kill() }()

@@ -241,6 +241,15 @@ func LocalHolder(p Paths) (*Holder, error) {
 	got, err := f.tryLock()
 	if err == nil && got {
 		f.unlock()
+		// Free, unless a killed run's tofu still works in the workspace.
+		if l := tofu.FindLeftovers(p.Abs(p.Work)); len(l.Tofus) > 0 {
+			h, _ := readHolder(holderPath(p.LocalLockPath()))
+			if h == nil {
+				h = &Holder{Workspace: p.Workspace, User: "unknown", Host: "unknown"}
+			}
+			h.PID, h.Command = l.Tofus[0], "tofu left running by a killed run: "+h.Command
+			return h, nil
+		}
 		return nil, nil
 	}
 	if err != nil {
