@@ -99,6 +99,9 @@ func Discover(root string) (*Layout, error) {
 	if err := CheckNoLinks(root, InventoryJSON); err != nil {
 		return nil, err
 	}
+	if err := CheckInventoryJSON(root); err != nil {
+		return nil, err
+	}
 	l := &Layout{Root: root, Machines: map[string]Machine{}}
 	if l.Shared, err = nixFiles(root, SharedDir); err != nil {
 		return nil, err

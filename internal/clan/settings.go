@@ -14,7 +14,8 @@ import (
 type Settings struct {
 	// Engine is "tofu" or "terraform"; the --engine flag wins.
 	Engine string `json:"engine,omitempty"`
-	// Parallelism bounds how many workspaces run at once (default 4).
+	// Parallelism bounds how many workspaces run at once (default 4, at
+	// most MaxParallelism).
 	Parallelism int `json:"parallelism,omitempty"`
 	// Lock is "local" (a file lock on this host, the default) or "git"
 	// (a lock ref on the git remote, for teams).
@@ -104,8 +105,8 @@ func (s *Settings) validate() error {
 			return bad("lockTimeout = %q is not a duration like \"30s\" or \"5m\"", s.LockTimeout)
 		}
 	}
-	if s.Parallelism < 0 {
-		return bad("parallelism = %d must be positive", s.Parallelism)
+	if s.Parallelism < 0 || s.Parallelism > MaxParallelism {
+		return bad("parallelism = %d: use 1 to %d", s.Parallelism, MaxParallelism)
 	}
 	for name, sec := range s.Credentials {
 		if err := sec.check(); err != nil {
@@ -162,3 +163,8 @@ func (b *Backend) check(path string) error {
 	}
 	return nil
 }
+
+// MaxParallelism bounds --parallelism and the parallelism setting: every
+// workspace that runs is a tofu process with its providers, and more than
+// this many at once only makes them wait for each other and the machine.
+const MaxParallelism = 64

@@ -41,7 +41,7 @@ inventory.json) go through install, the others through update.`,
 	f.StringSliceVar(&opts.Run.Tags, "tags", nil, "the machines carrying these tags")
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print every step and command without running any")
 	f.BoolVarP(&opts.Run.Yes, "yes", "y", false, "apply without asking")
-	f.IntVar(&opts.Run.Parallelism, "parallelism", 0, "how many workspaces run at once")
+	addParallelismFlag(f, &opts.Run.Parallelism, "how many workspaces run at once")
 	return cmd
 }
 

@@ -44,7 +44,7 @@ workspace runs tofu.`,
 	f.StringSliceVar(&opts.Run.Tags, "tags", nil, "the workspaces of machines carrying these tags")
 	f.BoolVar(&opts.Run.NoDeps, "no-deps", false, "leave out the workspaces the selected ones depend on")
 	f.BoolVar(&opts.Run.WithDependents, "with-dependents", false, "add the workspaces that depend on the selected ones")
-	f.IntVar(&opts.Run.Parallelism, "parallelism", 0, "how many workspaces run at once (default: the settings' parallelism, else 4)")
+	addParallelismFlag(f, &opts.Run.Parallelism, "how many workspaces run at once (default: the settings' parallelism, else 4)")
 	f.BoolVar(&opts.Run.FailFast, "fail-fast", false, "start nothing new after a failure")
 	return cmd
 }

@@ -52,7 +52,7 @@ committed. A machine installed before is only installed again with --reinstall.`
 	f.BoolVar(&opts.Reinstall, "reinstall", false, "install even though NixOS was installed on this machine before (wipes it)")
 	f.DurationVar(&opts.SSHTimeout, "ssh-timeout", 0, "how long to wait for SSH (default: settings.sshTimeout, else 10m)")
 	f.BoolVarP(&opts.Run.Yes, "yes", "y", false, "apply without asking")
-	f.IntVar(&opts.Run.Parallelism, "parallelism", 0, "how many workspaces run at once")
+	addParallelismFlag(f, &opts.Run.Parallelism, "how many workspaces run at once")
 	return cmd
 }
 

@@ -41,7 +41,7 @@ since its install is refused: it needs 'install --reinstall'.`,
 	f.BoolVar(&opts.DryRun, "dry-run", false, "print every step and command without running any")
 	f.StringVar(&opts.BuildHost, "build-host", "", "clan machines update --build-host")
 	f.BoolVarP(&opts.Run.Yes, "yes", "y", false, "apply without asking")
-	f.IntVar(&opts.Run.Parallelism, "parallelism", 0, "how many workspaces run at once")
+	addParallelismFlag(f, &opts.Run.Parallelism, "how many workspaces run at once")
 	return cmd
 }
 

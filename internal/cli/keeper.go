@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -134,8 +133,11 @@ func (k *sessionKeeper) committed(s *state.Session, err error) {
 	ws := s.Paths.Workspace
 	k.mu.Lock()
 	delete(k.sessions, ws)
+	if err != nil && !strings.HasPrefix(err.Error(), "workspace "+ws+":") {
+		err = fmt.Errorf("workspace %s: %v", ws, err)
+	}
 	if err != nil {
-		k.failed[ws] = fmt.Errorf("workspace %s: %v", ws, err)
+		k.failed[ws] = err
 	}
 	k.mu.Unlock()
 	k.close(context.Background(), s)
@@ -195,7 +197,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 		if err != nil {
 			return none, err
 		}
-		return operation.Lease{Release: func() { lock.Unlock() }, Files: []*os.File{lock.File()}}, nil
+		return operation.Lease{Release: func() { lock.Unlock() }}, nil
 	}
 	p, err := statePaths(k.root, w)
 	if err != nil {
@@ -229,7 +231,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 			k.warn(fmt.Sprintf("workspace %s: releasing its lock: %v", w.Name, err))
 		}
 	}
-	return operation.Lease{Release: release, Files: s.LockFiles()}, nil
+	return operation.Lease{Release: release}, nil
 }
 
 func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result, also []string) error {
@@ -240,6 +242,9 @@ func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, comm
 	sum := state.Summary{Add: res.Add, Change: res.Change, Destroy: res.Destroy, CountsKnown: res.Status != "", Also: also}
 	if !began.IsZero() {
 		sum.Duration = time.Since(began)
+	}
+	if line := report.OrphansLine(res); line != "" {
+		sum.Note = strings.ToUpper(line[:1]) + line[1:] + "."
 	}
 	switch {
 	case res.Interrupted:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
@@ -47,7 +48,7 @@ func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
 	f.StringSliceVar(&rf.Tags, "tags", nil, "the workspaces of machines carrying these tags")
 	f.BoolVar(&rf.NoDeps, "no-deps", false, "leave out the workspaces the selected ones depend on")
 	f.BoolVar(&rf.WithDependents, "with-dependents", false, "add the workspaces that depend on the selected ones")
-	f.IntVar(&rf.Parallelism, "parallelism", 0, "how many workspaces run at once (default: the settings' parallelism, else 4)")
+	addParallelismFlag(f, &rf.Parallelism, "how many workspaces run at once (default: the settings' parallelism, else 4)")
 	f.BoolVar(&rf.Changed, "changed", false, "only workspaces whose config or upstream outputs changed since their last apply (and their dependents)")
 	f.BoolVar(&rf.FailFast, "fail-fast", false, "start nothing new after a failure")
 	if confirm {
@@ -176,6 +177,11 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 	if confirm != nil {
 		runner.Confirm = pausing(display, confirm)
 	}
+	if kind != operation.Plan {
+		if err := inventoryUntouched(ctx, g, lc, selected); err != nil {
+			return nil, err
+		}
+	}
 	if k, ok := runner.Keeper.(*sessionKeeper); ok {
 		k.async = true
 		if k.snapshot == nil { // install, update: evaluated elsewhere
@@ -199,8 +205,16 @@ func operate(ctx context.Context, g *GlobalOptions, runner *operation.Runner, lc
 		// one fails its workspace.
 		failed := k.Wait()
 		for i, r := range results {
-			if err := failed[r.Workspace]; err != nil && r.Status != report.StatusFailed {
+			err := failed[r.Workspace]
+			switch {
+			case err == nil:
+			case r.Status != report.StatusFailed:
 				results[i].Status, results[i].Error = report.StatusFailed, err.Error()
+			default:
+				// A failed apply whose state could not be committed either:
+				// what to do about the state matters most.
+				warn(g.Stderr, []string{err.Error()})
+				results[i].Error += "\n" + err.Error()
 			}
 		}
 	}
@@ -284,4 +298,33 @@ func explainDecryptFailures(lc *loadedClan, results []report.Result) []string {
 		}
 	}
 	return lines
+}
+
+// inventoryUntouched refuses, before anything runs, an apply or destroy
+// whose write-back would edit inventory.json while it has uncommitted changes:
+// the write-back commits the file with the state, and would take the user's
+// edits along. --no-safeguards goes on with a warning.
+func inventoryUntouched(ctx context.Context, g *GlobalOptions, lc *loadedClan, selected []string) error {
+	writesBack := ""
+	for _, name := range selected {
+		if w, ok := lc.Set.Get(name); ok {
+			if _, ok, _ := writeBackSettings(w); ok {
+				writesBack = name
+				break
+			}
+		}
+	}
+	if writesBack == "" || !gitcli.IsRepo(ctx, lc.Root) {
+		return nil
+	}
+	status, err := gitcli.Repo{Dir: lc.Root}.Status(ctx, clan.InventoryJSON)
+	if err != nil || len(status) == 0 || (status[0].X == '?' && status[0].Y == '?') {
+		return err // an untracked inventory.json has no edits of the user's in git to keep apart
+	}
+	msg := fmt.Sprintf("%s has uncommitted changes: commit or stash them first (the write-back of machine %s commits %s with its state and would take them along), or pass --no-safeguards", clan.InventoryJSON, writesBack, clan.InventoryJSON)
+	if !g.State.NoSafeguards {
+		return errors.New(msg)
+	}
+	warn(g.Stderr, []string{"--no-safeguards: going on although " + msg})
+	return nil
 }

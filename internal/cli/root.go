@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/pprof"
 	"syscall"
 
@@ -70,9 +69,9 @@ func (e *exitError) Error() string {
 
 // Main runs the CLI with the process's arguments and returns the exit code.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	g := &GlobalOptions{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin}
+	ctx, stop := interruptible(context.Background(), g.Stderr)
+	defer stop()
 	root := NewRootCommand(g)
 	root.SetArgs(os.Args[1:])
 	stopProfile := startCPUProfile()

@@ -61,7 +61,9 @@ func TestWaitSSHTimesOut(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "did not answer within 300ms") || !strings.Contains(err.Error(), "not SSH") {
 		t.Fatalf("got %v", err)
 	}
-	if time.Since(start) > 3*time.Second {
+	// Generous: the check is that the 300ms timeout ends the wait, not how
+	// fast a busy machine gets there.
+	if time.Since(start) > time.Minute {
 		t.Errorf("timeout not honoured: %s", time.Since(start))
 	}
 }

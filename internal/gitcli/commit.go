@@ -311,9 +311,13 @@ func (r Repo) head(ctx context.Context) (commit, tree string, ok bool, err error
 }
 
 // CommitTree creates a commit object of tree with the given parents and
-// message, touching no ref, index or working tree.
+// message, touching no ref, index or working tree. It signs it when the
+// repository says commit.gpgsign (commit-tree does not read that setting).
 func (r Repo) CommitTree(ctx context.Context, tree, message string, parents ...string) (string, error) {
 	args := append(r.identityArgs(ctx), "commit-tree", tree, "-F", "-")
+	if r.signs(ctx) {
+		args = append(args, "-S")
+	}
 	for _, p := range parents {
 		args = append(args, "-p", p)
 	}

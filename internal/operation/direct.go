@@ -38,6 +38,7 @@ func (r *Runner) applyUnconfirmed(ctx context.Context, w *workspace.Workspace, r
 	res.Add, res.Change, res.Destroy = planned.Add, planned.Change, planned.Remove
 	switch {
 	case err != nil:
+		progress.unfinished(&res, err, r.stateFileOf(w))
 		res = r.tofuFailed(ctx, res, "apply", err)
 	case progress.total == 0:
 		res.Status = report.StatusNoChanges

@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
@@ -38,12 +40,12 @@ type StateKeeper interface {
 	Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result, also []string) error
 }
 
-// Lease is a held workspace lock. Files are the open lock files; tofu
-// inherits them, so that a tofu left running by a killed clan-terranix keeps
-// the workspace locked until it has written its state and exited.
+// Lease is a held workspace lock. tofu does not inherit it (its provider
+// plugins would, and outlive a killed tofu holding it); a tofu left running
+// by a killed clan-terranix keeps the workspace busy through the work dir it
+// runs in instead (see state.LockLocal).
 type Lease struct {
 	Release func()
-	Files   []*os.File
 }
 
 // Confirm asks whether to go on with a plan; planText is tofu's rendering.
@@ -217,7 +219,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 			phase = report.PhaseDestroy
 		}
 		r.event(name, phase, "")
-		applyErr := r.apply(ctx, inv, name, phase, planFile, counts)
+		progress, applyErr := r.apply(ctx, inv, name, phase, planFile, counts)
 		os.Remove(planFile)
 		if cause, ok := retry.Transient(applyErr); ok && ctx.Err() == nil && attempt < retry.MaxAttempts() {
 			inv.OnRetry(tofu.RetryNotice{Attempt: attempt + 1, Attempts: retry.MaxAttempts(), Cause: cause, Delay: retry.Delay(attempt)})
@@ -227,6 +229,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		}
 		var also []string
 		if applyErr != nil {
+			progress.unfinished(&res, applyErr, r.stateFileOf(w))
 			res = r.tofuFailed(ctx, res, string(kind), applyErr)
 		} else {
 			res.Status = report.StatusOK
@@ -278,20 +281,27 @@ func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planF
 	return counts, false, err
 }
 
-func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, phase report.Phase, planFile string, counts tofu.ChangeSummary) error {
+func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, phase report.Phase, planFile string, counts tofu.ChangeSummary) (*applyProgress, error) {
 	progress := &applyProgress{r: r, name: name, phase: phase, total: counts.Add + counts.Change + counts.Remove}
 	inv.Args = []string{"apply", "-input=false", "-json", "-auto-approve", planFile}
 	inv.NoRetry = true // the caller plans again: the plan file is spent
 	inv.OnMessage = progress.message
-	return r.Engine.Run(ctx, inv)
+	return progress, r.Engine.Run(ctx, inv)
 }
 
-// applyProgress turns tofu's apply messages into report events.
+// applyProgress turns tofu's apply messages into report events, and
+// counts what was done: an apply that did not finish is summed up by what
+// tofu completed, not by what it planned.
 type applyProgress struct {
 	r           *Runner
 	name        string
 	phase       report.Phase
 	done, total int
+	completed   tofu.ChangeSummary
+	// creating are the resources tofu started to create: if tofu was
+	// killed they may exist outside any state, also those it reported
+	// created (state is saved at the end, and now and then).
+	creating map[string]bool
 }
 
 func (p *applyProgress) message(m tofu.Message) {
@@ -299,10 +309,22 @@ func (p *applyProgress) message(m tofu.Message) {
 	switch m.Type {
 	case "apply_start", "apply_progress": // a long resource shows it is alive
 		event.Message = m.Text
+		if m.Type == "apply_start" && m.Hook != nil && (m.Hook.Action == "create" || m.Hook.Action == "replace") {
+			if p.creating == nil {
+				p.creating = map[string]bool{}
+			}
+			p.creating[m.Hook.Resource.Addr] = true
+		}
 	case "apply_complete", "apply_errored":
 		p.done++
 		if m.Hook != nil {
 			event.Message = m.Hook.Resource.Addr + ": " + m.Hook.Action
+			if m.Type == "apply_errored" {
+				delete(p.creating, m.Hook.Resource.Addr) // tofu saves what a failed create left
+			}
+			if m.Type == "apply_complete" {
+				p.count(m.Hook.Action)
+			}
 		}
 		if m.Type == "apply_errored" {
 			event.Message += " failed"
@@ -312,6 +334,50 @@ func (p *applyProgress) message(m tofu.Message) {
 	}
 	event.Done = p.done
 	p.r.Sink.Event(event)
+}
+
+func (p *applyProgress) count(action string) {
+	switch action {
+	case "create":
+		p.completed.Add++
+	case "update":
+		p.completed.Change++
+	case "delete":
+		p.completed.Remove++
+	case "replace":
+		p.completed.Add++
+		p.completed.Remove++
+	}
+}
+
+// unfinished sets what an apply that did not succeed (err) did: the
+// completed counts, and when tofu was killed the possible orphans:
+// resources it started to create that the state file it left does not hold
+// (all of them when that state cannot be read). A tofu that exited saved
+// its state itself, or left errored.tfstate, which the state keeper adopts.
+func (p *applyProgress) unfinished(res *report.Result, err error, stateFile string) {
+	res.Add, res.Change, res.Destroy = p.completed.Add, p.completed.Change, p.completed.Remove
+	res.PossibleOrphans = nil
+	var exit *tofu.ExitError
+	if len(p.creating) == 0 || !errors.As(err, &exit) || !exit.Killed {
+		return
+	}
+	inState, _ := state.Addresses(stateFile) // nil when unknown: then all are possible
+	for addr := range p.creating {
+		if !inState[addr] {
+			res.PossibleOrphans = append(res.PossibleOrphans, addr)
+		}
+	}
+	slices.Sort(res.PossibleOrphans)
+}
+
+// stateFileOf is the state file tofu writes for w on this host ("" for a
+// team backend, whose state no file here shows).
+func (r *Runner) stateFileOf(w *workspace.Workspace) string {
+	if !w.Backend.IsGitState() {
+		return ""
+	}
+	return filepath.Join(r.Root, filepath.FromSlash(w.StateFile()))
 }
 
 func (r *Runner) confirm(ctx context.Context, inv tofu.Invocation, name, planFile string) (bool, error) {

@@ -86,16 +86,15 @@ func (r *Runner) prepare(ctx context.Context, kind Kind, w *workspace.Workspace,
 		}
 	}
 	say(report.PhaseLock, "")
-	var inherit []*os.File
 	if r.Keeper != nil {
 		lease, err := r.Keeper.Acquire(ctx, w, string(kind))
 		if err != nil {
 			p.err = err
 			return p
 		}
-		p.release, inherit = lease.Release, lease.Files
+		p.release = lease.Release
 	}
-	if p.dir, p.config, p.inv, p.err = r.setUp(w, p.log, inherit); p.err != nil {
+	if p.dir, p.config, p.inv, p.err = r.setUp(w, p.log); p.err != nil {
 		return p
 	}
 	p.inv.Retry = r.Retry
@@ -110,8 +109,8 @@ func (r *Runner) prepare(ctx context.Context, kind Kind, w *workspace.Workspace,
 }
 
 // setUp writes the work dir of w and returns it, its config and how tofu
-// runs in it: output to log, files inherited.
-func (r *Runner) setUp(w *workspace.Workspace, log io.Writer, files []*os.File) (string, []byte, tofu.Invocation, error) {
+// runs in it: output to log.
+func (r *Runner) setUp(w *workspace.Workspace, log io.Writer) (string, []byte, tofu.Invocation, error) {
 	var inv tofu.Invocation
 	dir, err := r.Set.WriteWorkDir(r.Root, w)
 	if err != nil {
@@ -125,7 +124,7 @@ func (r *Runner) setUp(w *workspace.Workspace, log io.Writer, files []*os.File) 
 	if err != nil {
 		return "", nil, inv, err
 	}
-	return dir, config, tofu.Invocation{Dir: dir, Env: env, Log: log, ExtraFiles: files}, nil
+	return dir, config, tofu.Invocation{Dir: dir, Env: env, Log: log}, nil
 }
 
 // close releases the lock and closes the log.

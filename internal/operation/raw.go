@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/clan-terranix/clan-terranix/internal/report"
@@ -19,7 +18,7 @@ func (r *Runner) InitWorkDir(ctx context.Context, name string, log io.Writer) (*
 	if !ok {
 		return nil, "", fmt.Errorf("no workspace %q", name)
 	}
-	dir, config, inv, err := r.setUp(w, log, nil)
+	dir, config, inv, err := r.setUp(w, log)
 	if err != nil {
 		return nil, "", err
 	}
@@ -41,14 +40,12 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 	if len(args) > 0 {
 		command = "tofu " + args[0]
 	}
-	var inherit []*os.File
 	if r.Keeper != nil {
 		lease, err := r.Keeper.Acquire(ctx, w, command)
 		if err != nil {
 			return err
 		}
 		defer lease.Release()
-		inherit = lease.Files
 	}
 	_, dir, err := r.InitWorkDir(ctx, name, stderr)
 	if err != nil {
@@ -58,7 +55,7 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 	if err != nil {
 		return err
 	}
-	runErr := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: env, ExtraFiles: inherit, Stdin: stdin, Stdout: stdout, Log: stderr})
+	runErr := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: env, Stdin: stdin, Stdout: stdout, Log: stderr})
 	if r.Keeper != nil {
 		if err := r.Keeper.Record(context.WithoutCancel(ctx), w, command, report.Result{Workspace: name}, nil); err != nil && runErr == nil {
 			return err

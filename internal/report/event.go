@@ -81,6 +81,10 @@ type Result struct {
 	LogPath string `json:"log,omitempty"`
 	// ErrorTail holds the last error lines of the log, shown on failure.
 	ErrorTail []string `json:"-"`
+	// PossibleOrphans are resources a failed or killed apply started to
+	// create and never reported back on: they may exist without being in
+	// the state (see docs/run-report.md).
+	PossibleOrphans []string `json:"possible_orphans,omitempty"`
 	// Outputs are the workspace's non-sensitive outputs after the run, when asked for.
 	Outputs map[string]any `json:"outputs,omitempty"`
 	// Plan is what the workspace's plan would do, when asked for.

@@ -24,18 +24,20 @@ type RunReport struct {
 // WorkspaceReport is one workspace of a RunReport. The keys shared with
 // Result mean the same.
 type WorkspaceReport struct {
-	Workspace      string         `json:"workspace"`
-	Status         Status         `json:"status"`
-	Add            int            `json:"add"`
-	Change         int            `json:"change"`
-	Destroy        int            `json:"destroy"`
-	Started        *time.Time     `json:"started,omitempty"`
-	DurationMS     int64          `json:"duration_ms"`
-	SkippedBecause string         `json:"skipped_because,omitempty"`
-	Error          string         `json:"error,omitempty"`
-	ErrorTail      []string       `json:"error_tail,omitempty"`
-	Log            string         `json:"log,omitempty"`
-	Outputs        map[string]any `json:"outputs,omitempty"`
+	Workspace      string     `json:"workspace"`
+	Status         Status     `json:"status"`
+	Add            int        `json:"add"`
+	Change         int        `json:"change"`
+	Destroy        int        `json:"destroy"`
+	Started        *time.Time `json:"started,omitempty"`
+	DurationMS     int64      `json:"duration_ms"`
+	SkippedBecause string     `json:"skipped_because,omitempty"`
+	Error          string     `json:"error,omitempty"`
+	ErrorTail      []string   `json:"error_tail,omitempty"`
+	Log            string     `json:"log,omitempty"`
+	// PossibleOrphans: see Result.
+	PossibleOrphans []string       `json:"possible_orphans,omitempty"`
+	Outputs         map[string]any `json:"outputs,omitempty"`
 	// Changes and Drift are the plan's resource changes, when it was shown.
 	Changes []ResourceChange `json:"changes,omitempty"`
 	Drift   []ResourceChange `json:"drift,omitempty"`
@@ -61,16 +63,17 @@ func NewRunReport(command string, started, finished time.Time, results []Result)
 	}
 	for _, r := range results {
 		ws := WorkspaceReport{
-			Workspace:      r.Workspace,
-			Status:         r.Status,
-			Add:            r.Add,
-			Change:         r.Change,
-			Destroy:        r.Destroy,
-			DurationMS:     r.Duration.Milliseconds(),
-			SkippedBecause: r.SkippedBecause,
-			Error:          r.Error,
-			Log:            r.LogPath,
-			Outputs:        r.Outputs,
+			Workspace:       r.Workspace,
+			Status:          r.Status,
+			Add:             r.Add,
+			Change:          r.Change,
+			Destroy:         r.Destroy,
+			DurationMS:      r.Duration.Milliseconds(),
+			SkippedBecause:  r.SkippedBecause,
+			Error:           r.Error,
+			Log:             r.LogPath,
+			Outputs:         r.Outputs,
+			PossibleOrphans: r.PossibleOrphans,
 		}
 		if !r.Started.IsZero() {
 			t := r.Started

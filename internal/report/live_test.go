@@ -122,7 +122,15 @@ func TestLiveViewTicks(t *testing.T) {
 	l.ticking = true
 	go l.redrawLoop()
 	l.Event(Event{Workspace: "a", Phase: PhaseInit})
-	time.Sleep(3 * RedrawInterval)
+	// Wait for the redraws, not for a time: a busy machine may tick late.
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(RedrawInterval) {
+		out.mu.Lock()
+		n := len(out.writes)
+		out.mu.Unlock()
+		if n >= 3 {
+			break
+		}
+	}
 	l.Finish(Result{Workspace: "a", Status: StatusNoChanges, Duration: time.Second})
 	l.Close()
 	out.mu.Lock()

@@ -57,6 +57,11 @@ func WriteSummary(w io.Writer, results []Result, color bool) error {
 		})
 	}
 	b.WriteString("\n" + countLine(Count(results)) + "\n")
+	for _, r := range results {
+		if line := OrphansLine(r); line != "" {
+			b.WriteString(style.Status(StatusFailed, "possible orphans") + strings.TrimPrefix(line, "possible orphans") + "\n")
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -77,6 +82,16 @@ func summaryRow(r Result) []string {
 		duration = FormatDuration(r.Duration)
 	}
 	return []string{r.Workspace, result, changes, duration}
+}
+
+// OrphansLine names a result's possible orphans and what to do about them
+// ("" when there are none).
+func OrphansLine(r Result) string {
+	if len(r.PossibleOrphans) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("possible orphans in %s: %s (tofu stopped while creating them and they are not known to be in its state: check whether they exist, then import them with `clan-terranix tofu %s -- import ADDR ID` or delete them)",
+		r.Workspace, strings.Join(r.PossibleOrphans, ", "), r.Workspace)
 }
 
 // countLine is "5 workspaces: 2 ok, 1 failed, 2 skipped; +3 ~1 -0".

@@ -175,7 +175,16 @@ func TestNoMoreThanParallelismWaitPrepared(t *testing.T) {
 	}
 	job := func(ctx context.Context, ws string) report.Result {
 		if ws == "shared" {
-			time.Sleep(50 * time.Millisecond) // the preparations are instant
+			// Wait for the preparations (not for a time a busy machine may
+			// not keep); a scheduler that makes fewer fails after a minute.
+			for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+				mu.Lock()
+				n := len(ahead)
+				mu.Unlock()
+				if n >= 3 {
+					break
+				}
+			}
 			mu.Lock()
 			sharedRunning = false
 			mu.Unlock()

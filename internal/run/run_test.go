@@ -208,10 +208,16 @@ func TestParallelismIsABound(t *testing.T) {
 	g, _ := graph.New(deps)
 	for _, tt := range []struct{ parallelism, want int }{{3, 3}, {0, DefaultParallelism}, {1, 1}} {
 		var slots busy
+		// Each job stays until the bound was reached once, so the peak does
+		// not depend on how fast the machine starts goroutines; a scheduler
+		// that never reaches it fails after a minute instead of hanging.
+		deadline := time.Now().Add(time.Minute)
 		job := func(ctx context.Context, ws string) report.Result {
 			slots.enter()
 			defer slots.leave()
-			time.Sleep(10 * time.Millisecond)
+			for int(slots.peak.Load()) < tt.want && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
 			return report.Result{Status: report.StatusOK}
 		}
 		Run(context.Background(), g, g.Nodes(), Options{Parallelism: tt.parallelism}, job, nil)
@@ -225,19 +231,20 @@ func TestFailFastStartsNothingNew(t *testing.T) {
 	g, _ := graph.New(map[string][]string{"a": nil, "b": nil, "c": nil, "d": nil, "e": {"a"}})
 	rec := &recorder{}
 	bStarted := make(chan struct{})
+	aFinished := make(chan struct{})
 	job := func(ctx context.Context, ws string) report.Result {
 		rec.note("start " + ws)
 		switch ws {
 		case "a":
 			<-bStarted
 			return report.Result{Status: report.StatusFailed, Error: "boom"}
-		case "b": // still running when a fails: it may finish
+		case "b": // still running when the scheduler has seen a fail: it may finish
 			close(bStarted)
-			time.Sleep(30 * time.Millisecond)
+			<-aFinished
 		}
 		return report.Result{Status: report.StatusOK}
 	}
-	got := Run(context.Background(), g, g.Nodes(), Options{Parallelism: 2, FailFast: true}, job, rec)
+	got := Run(context.Background(), g, g.Nodes(), Options{Parallelism: 2, FailFast: true}, job, finishNoter{rec, "a", aFinished})
 	check(t, got, []outcome{{"a", "failed", ""}, {"b", "ok", ""}, {"c", "skipped", "fail-fast"},
 		{"d", "skipped", "fail-fast"}, {"e", "skipped", "a"}})
 	checkFinishedOnce(t, rec, got)
@@ -353,5 +360,19 @@ func TestManyWorkspaces(t *testing.T) {
 	got := Run(context.Background(), g, g.Nodes(), Options{Parallelism: 8}, job, nil)
 	if len(got) != 501 || ran.Load() != 501 || got[0].Workspace != "shared" {
 		t.Fatalf("%d results, %d jobs ran, first %s", len(got), ran.Load(), got[0].Workspace)
+	}
+}
+
+// finishNoter closes done once the scheduler has reported ws finished.
+type finishNoter struct {
+	*recorder
+	ws   string
+	done chan struct{}
+}
+
+func (n finishNoter) Finish(res report.Result) {
+	n.recorder.Finish(res)
+	if res.Workspace == n.ws {
+		close(n.done)
 	}
 }

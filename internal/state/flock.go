@@ -9,11 +9,8 @@ import (
 	"time"
 )
 
-// fileLock is an exclusive flock(2) on a file. Unlike a library lock it
-// exposes its open file, so tofu can inherit it (exec ExtraFiles): the kernel
-// then holds the lock until the last process with that file open exits, and
-// a tofu left running by a killed clan-terranix keeps its workspace locked
-// until it has written its state.
+// fileLock is an exclusive flock(2) on a file, opened close-on-exec: no
+// child inherits it, so the lock ends with the process that took it.
 type fileLock struct {
 	path string
 	f    *os.File
@@ -61,8 +58,7 @@ func (l *fileLock) tryLockFor(ctx context.Context, every time.Duration) (bool, e
 
 func (l *fileLock) locked() bool { return l.f != nil }
 
-// unlock closes our descriptor. The lock goes with the last descriptor of
-// the open file: a tofu child that inherited it keeps it until it exits.
+// unlock closes our descriptor, which releases the lock.
 func (l *fileLock) unlock() error {
 	if l.f == nil {
 		return nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
 )
 
 // Holder says who holds a workspace lock.
@@ -67,6 +68,8 @@ type LockedError struct {
 	Workspace string
 	Holder    *Holder // nil when the holder did not leave its info
 	Where     string  // "" for this host, "origin" for a team lock
+	// LeftoverPID is a process a killed run left working in the workspace.
+	LeftoverPID int
 }
 
 func (e *LockedError) Error() string {
@@ -74,13 +77,15 @@ func (e *LockedError) Error() string {
 	if e.Where != "" {
 		where = " on " + e.Where
 	}
+	if e.LeftoverPID != 0 {
+		by := "a run that was killed"
+		if e.Holder != nil {
+			by = e.Holder.String() + ", which was killed"
+		}
+		return fmt.Sprintf("workspace %s is locked by a tofu process (pid %d) left running by %s; it releases the lock when it exits (wait with --lock-timeout)", e.Workspace, e.LeftoverPID, by)
+	}
 	if e.Holder == nil {
 		return fmt.Sprintf("workspace %s is locked%s by another process (no holder info)", e.Workspace, where)
-	}
-	if e.Where == "" && !e.Holder.aliveOnThisHost() {
-		// The flock is held, yet its holder is gone: the tofu it started
-		// inherited the lock and is still writing state.
-		return fmt.Sprintf("workspace %s is locked by a tofu process left running by %s, which was killed; it releases the lock when it exits", e.Workspace, e.Holder)
 	}
 	return fmt.Sprintf("workspace %s is locked%s by %s", e.Workspace, where, e.Holder)
 }
@@ -127,8 +132,14 @@ func LockLocal(ctx context.Context, p Paths, command string, timeout time.Durati
 		h, _ := readHolder(lk.holder)
 		return nil, &LockedError{Workspace: p.Workspace, Holder: h}
 	}
-	// We hold the flock, so whoever wrote a holder file is gone.
-	if old, _ := readHolder(lk.holder); old != nil && warn != nil {
+	// We hold the flock, so whoever wrote a holder file is gone; a tofu it
+	// started may still be writing state, and it keeps the workspace.
+	old, _ := readHolder(lk.holder)
+	if err := awaitLeftovers(ctx, p, old, timeout, warn); err != nil {
+		lk.file.unlock()
+		return nil, err
+	}
+	if old != nil && warn != nil {
 		warn(fmt.Sprintf("workspace %s: taking over the lock left by %s, which no longer runs", p.Workspace, old))
 	}
 	if err := writeHolder(lk.holder, CurrentHolder(p.Workspace, command)); err != nil {
@@ -136,6 +147,38 @@ func LockLocal(ctx context.Context, p Paths, command string, timeout time.Durati
 		return nil, err
 	}
 	return lk, nil
+}
+
+// awaitLeftovers waits, up to timeout, for the tofu processes a killed run
+// left working in the workspace's work dir, and ends the provider plugins
+// whose tofu was killed. tofu never inherits the flock (it would hand it on
+// to its plugins, which outlive a killed tofu), so these processes are what
+// keeps a workspace busy after its run died.
+func awaitLeftovers(ctx context.Context, p Paths, holder *Holder, timeout time.Duration, warn func(string)) error {
+	dir := p.Abs(p.Work)
+	deadline := time.Now().Add(timeout)
+	warned := false
+	for {
+		l := tofu.FindLeftovers(dir)
+		if n := l.EndOrphans(); n > 0 && warn != nil {
+			warn(fmt.Sprintf("workspace %s: ended %d provider process(es) left running by a killed tofu", p.Workspace, n))
+		}
+		if len(l.Tofus) == 0 {
+			return nil
+		}
+		if !time.Now().Before(deadline) {
+			return &LockedError{Workspace: p.Workspace, Holder: holder, LeftoverPID: l.Tofus[0]}
+		}
+		if !warned && warn != nil {
+			warn(fmt.Sprintf("waiting up to %s for workspace %s: a tofu process (pid %d) left running by a killed run is still writing its state", timeout, p.Workspace, l.Tofus[0]))
+			warned = true
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // Unlock releases the lock. The lock file itself stays: deleting it would let
@@ -198,6 +241,15 @@ func LocalHolder(p Paths) (*Holder, error) {
 	got, err := f.tryLock()
 	if err == nil && got {
 		f.unlock()
+		// Free, unless a killed run's tofu still works in the workspace.
+		if l := tofu.FindLeftovers(p.Abs(p.Work)); len(l.Tofus) > 0 {
+			h, _ := readHolder(holderPath(p.LocalLockPath()))
+			if h == nil {
+				h = &Holder{Workspace: p.Workspace, User: "unknown", Host: "unknown"}
+			}
+			h.PID, h.Command = l.Tofus[0], "tofu left running by a killed run: "+h.Command
+			return h, nil
+		}
 		return nil, nil
 	}
 	if err != nil {
@@ -242,14 +294,4 @@ func writeHolder(path string, h Holder) error {
 		return err
 	}
 	return atomicfile.WriteCache(path, append(data, '\n'), 0o644)
-}
-
-// File is the open lock file, for child processes to inherit (exec
-// ExtraFiles) so that the lock outlives a killed clan-terranix while its tofu
-// still runs.
-func (lk *LocalLock) File() *os.File {
-	if lk == nil {
-		return nil
-	}
-	return lk.file.f
 }

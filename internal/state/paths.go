@@ -52,7 +52,12 @@ type Paths struct {
 	LockFile  string // Dir/.terraform.lock.hcl (provider dependency lock, committed)
 	Backup    string // Dir/terraform.tfstate.backup (tofu's, never committed)
 	Record    string // Dir/applied.json (what the last apply saw, committed)
+	Work      string // .clan-terranix/work/<ws>: the generated config, where tofu runs
 }
+
+// WorkDir is where workspace name's generated config lives and tofu runs,
+// relative to the clan root.
+func WorkDir(name string) string { return WorkRoot + "/work/" + name }
 
 // PathsFor returns the paths of workspace name of kind below the clan root.
 func PathsFor(root string, kind Kind, name string) (Paths, error) {
@@ -80,6 +85,7 @@ func PathsFor(root string, kind Kind, name string) (Paths, error) {
 		LockFile:  dir + "/" + LockFileName,
 		Backup:    dir + "/" + StateFileName + BackupSuffix,
 		Record:    dir + "/" + RecordFileName,
+		Work:      WorkDir(name),
 	}, nil
 }
 

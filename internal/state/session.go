@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"strings"
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
@@ -108,7 +108,15 @@ func Begin(ctx context.Context, p Paths, op string, opts Options) (s *Session, e
 			opts.Warn(fmt.Sprintf("branch %s has %d commit(s) not on %s; publishing the state of %s will push them too", s.branch, n, opts.Remote, p.Workspace))
 		}
 	}
+	if s.inGit && !opts.ReadOnly {
+		if err := s.checkGitState(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.recoverInterrupted(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.adoptErrored(ctx); err != nil {
 		return nil, err
 	}
 	if s.Before, err = s.safeguards(ctx); err != nil {
@@ -160,6 +168,17 @@ func FinishAll(ctx context.Context, items []Finishing) (commit string, errs []er
 		if restored != "" {
 			s.opts.Warn(restored)
 			items[i].Summary.Result, items[i].Summary.Note = "recovered", restored
+		}
+		// tofu could not save the state: take what it left, or stop here
+		// (the run marker stays, and the next run tries again).
+		adopted, err := AdoptErrored(s.Paths)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		if adopted != "" {
+			s.opts.Warn(adopted)
+			items[i].Summary.Result, items[i].Summary.Note = "recovered", strings.TrimSpace(items[i].Summary.Note+" "+adopted)
 		}
 		if err := s.Paths.keepPrivate(); err != nil {
 			errs[i] = err
@@ -213,14 +232,6 @@ func commitSessions(ctx context.Context, items []Finishing, indexes []int, errs 
 		}
 	}
 	return commit
-}
-
-// LockFiles are the open files of the held locks, for tofu to inherit.
-func (s *Session) LockFiles() []*os.File {
-	if f := s.local.File(); f != nil {
-		return []*os.File{f}
-	}
-	return nil
 }
 
 // Abandon ends a session whose run never got to change state (tofu init or

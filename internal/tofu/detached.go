@@ -9,8 +9,8 @@ import (
 // detachedOutput gives tofu regular files for stdout and stderr instead of
 // pipes. If clan-terranix is killed, a pipe would break and tofu would die
 // of SIGPIPE at its next line of output, in the middle of an apply; with
-// files it finishes, writes its state and exits (holding the inherited
-// workspace lock until then). clan-terranix follows the files as they grow.
+// files it finishes, writes its state and exits (the next run waits for
+// it: see state.LockLocal). clan-terranix follows the files as they grow.
 type detachedOutput struct {
 	stdout, stderr *os.File
 }

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -19,8 +21,6 @@ import (
 type Invocation struct {
 	Dir  string
 	Args []string
-	// ExtraFiles are inherited by tofu (the workspace lock: see operation.Lease).
-	ExtraFiles []*os.File
 	// Env is added to the environment of clan-terranix itself.
 	Env []string
 	// Log receives everything tofu prints (both streams); may be nil.
@@ -47,6 +47,9 @@ type Invocation struct {
 // ExitError is a tofu process that ran and exited non-zero.
 type ExitError struct {
 	Code int
+	// Killed: the process ended by a signal (SIGKILL from the OOM killer or
+	// a timeout), not by exiting; it saved nothing on its way out.
+	Killed bool
 	// Diagnostics are the error messages tofu reported, if any.
 	Diagnostics []string
 	// Output is what tofu said about the failure: its error diagnostics in
@@ -93,12 +96,12 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	cmd.Env = append(append(os.Environ(), BaseEnv...), inv.Env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Stdin = inv.Stdin
-	cmd.ExtraFiles = inv.ExtraFiles
 	logw := inv.Log
 	if logw == nil {
 		logw = io.Discard
 	}
 	var diags, details []string
+	var stream streamCheck
 	var stderr bytes.Buffer
 	var detached *detachedOutput
 	if inv.Stdout != nil {
@@ -115,6 +118,7 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting %s: %v", e.Name, err)
 	}
+	untrack := track(cmd.Process, inv.Dir)
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -137,11 +141,12 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	if detached != nil {
 		exited, scanned = make(chan struct{}), make(chan struct{})
 		go func() {
-			diags, details = scanMessages(detached.follow(exited), logw, inv.OnMessage)
+			diags, details, stream = scanMessages(detached.follow(exited), logw, inv.OnMessage)
 			close(scanned)
 		}()
 	}
 	err := cmd.Wait()
+	untrack()
 	close(done)
 	if detached != nil {
 		close(exited)
@@ -150,31 +155,81 @@ func (e *Engine) runOnce(ctx context.Context, inv Invocation) error {
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
+		ws, _ := exit.Sys().(syscall.WaitStatus)
+		if ws.Signaled() && inv.Dir != "" {
+			// Killed (OOM killer, a timeout): its plugins live on, doing
+			// work no state will record. End them now.
+			if dir, aerr := filepath.Abs(inv.Dir); aerr == nil {
+				FindLeftovers(dir).EndOrphans()
+			}
+		}
 		if len(diags) == 0 {
 			diags = errorLines(stderr.String())
 		}
+		if exit.ExitCode() == 2 && detached != nil && slices.Contains(inv.Args, "-detailed-exitcode") {
+			if err := stream.err(e.Name, inv.Args, 2); err != nil {
+				return err // 2 means "changes" only from a stream that says which
+			}
+		}
 		output := strings.Join(append(details, stderr.String()), "\n")
-		return &ExitError{Code: exit.ExitCode(), Diagnostics: diags, Output: output}
+		return &ExitError{Code: exit.ExitCode(), Killed: ws.Signaled(), Diagnostics: diags, Output: output}
+	}
+	if err == nil && detached != nil && slices.Contains(inv.Args, "-json") {
+		// Success is what the stream says happened; a stream that cannot be
+		// read says nothing, so it is no success.
+		return stream.err(e.Name, inv.Args, 0)
 	}
 	return err
 }
 
+// streamCheck is what scanMessages saw of a -json stream.
+type streamCheck struct {
+	messages int
+	bad      string // the first line that is not a JSON message
+	badLine  int
+}
+
+func (c streamCheck) err(engine string, args []string, code int) error {
+	cmd := engine
+	if len(args) > 0 {
+		cmd += " " + args[0]
+	}
+	switch {
+	case c.bad != "":
+		line := c.bad
+		if len(line) > 80 {
+			line = line[:80] + "..."
+		}
+		return fmt.Errorf("%s exited %d but printed something that is not its -json output (line %d: %q): not taken as success, see the log", cmd, code, c.badLine, line)
+	case c.messages == 0:
+		return fmt.Errorf("%s exited %d but printed none of its -json messages: not taken as success, see the log", cmd, code)
+	}
+	return nil
+}
+
 // scanMessages copies tofu's stdout to the log and hands each JSON line to
-// onMessage; it returns the error diagnostics seen, as one line each and in full.
-func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) (diags, details []string) {
+// onMessage; it returns the error diagnostics seen, as one line each and in
+// full, and what it saw of the stream.
+func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) (diags, details []string, check streamCheck) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	n := 0
 	for sc.Scan() {
 		line := sc.Bytes()
+		n++
 		logw.Write(line)
 		logw.Write([]byte{'\n'})
-		if len(line) == 0 || line[0] != '{' {
+		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 		var m Message
-		if json.Unmarshal(line, &m) != nil {
+		if line[0] != '{' || json.Unmarshal(line, &m) != nil || m.Type == "" {
+			if check.bad == "" {
+				check.bad, check.badLine = string(line), n
+			}
 			continue
 		}
+		check.messages++
 		if m.Type == "diagnostic" && m.Diagnostic != nil && m.Diagnostic.Severity == "error" {
 			diags = append(diags, m.Diagnostic.Line())
 			details = append(details, strings.TrimSpace("Error: "+m.Diagnostic.Summary+"\n"+m.Diagnostic.Detail))
@@ -183,8 +238,11 @@ func scanMessages(r io.Reader, logw io.Writer, onMessage func(Message)) (diags, 
 			onMessage(m)
 		}
 	}
+	if sc.Err() != nil && check.bad == "" {
+		check.bad, check.badLine = "(a line longer than 16 MiB)", n+1
+	}
 	io.Copy(logw, r)
-	return diags, details
+	return diags, details, check
 }
 
 // errorLines picks the lines of human tofu output that say what failed.

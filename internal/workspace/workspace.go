@@ -14,6 +14,7 @@ import (
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
+	"github.com/clan-terranix/clan-terranix/internal/state"
 )
 
 // Kind tells a shared workspace from a machine's.
@@ -95,7 +96,7 @@ func (w *Workspace) StateFile() string { return path.Join(w.StateDir(), "terrafo
 func (w *Workspace) LockFile() string { return path.Join(w.StateDir(), ".terraform.lock.hcl") }
 
 // WorkDir is where the generated config lives and tofu runs, relative to the clan root.
-func (w *Workspace) WorkDir() string { return path.Join(clan.WorkDir, "work", w.Name) }
+func (w *Workspace) WorkDir() string { return state.WorkDir(w.Name) }
 
 // fromWorkDir turns a clan-relative path into one relative to any work dir
 // (all work dirs are at the same depth, so the result holds for every workspace).
