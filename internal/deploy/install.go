@@ -45,22 +45,38 @@ type InstallResult struct {
 func Install(ctx context.Context, req InstallRequest) (InstallResult, error) {
 	var res InstallResult
 	s := req.Settings
-	addr, err := TargetAddress(req.Machine, req.Outputs, s)
+	addr, port, err := Endpoint(req.Machine, req.Outputs, s)
 	if err != nil {
 		return res, err
 	}
+	s.SSHPort = port
 	res.TargetHost = TargetHost(s.TargetUser, addr, s.SSHPort)
 	instanceID := InstanceID(req.Outputs, s)
 	if err := CheckInstall(req.Root, req.Machine, instanceID, s, req.Reinstall); err != nil {
 		return res, err
 	}
-	progress := func(elapsed time.Duration) {
-		if req.Progress != nil {
-			fmt.Fprintf(req.Progress, "%s: waiting for ssh on %s (%s of %s)\n", req.Machine, addr, elapsed.Round(time.Second), s.SSHTimeout)
+	if s.SSHKeyOutput != "" {
+		if s.IdentityFile, err = WriteSSHKey(req.Root, req.Machine, req.Outputs, s.SSHKeyOutput); err != nil {
+			return res, err
 		}
 	}
-	if err := WaitSSH(ctx, addr, s.SSHPort, s.SSHTimeout, progress); err != nil {
+	start := time.Now()
+	progress := func(what string) func(time.Duration) {
+		return func(time.Duration) {
+			if req.Progress != nil {
+				fmt.Fprintf(req.Progress, "%s: waiting for %s on %s (%s of %s)\n", req.Machine, what, addr, time.Since(start).Round(time.Second), s.SSHTimeout)
+			}
+		}
+	}
+	if err := WaitSSH(ctx, addr, s.SSHPort, s.SSHTimeout, progress("ssh")); err != nil {
 		return res, fmt.Errorf("machine %s: %v", req.Machine, err)
+	}
+	// With the workspace's own key we can prove more than a banner: a login.
+	if s.SSHKeyOutput != "" {
+		login := SSHLogin{User: s.TargetUser, Host: addr, Port: s.SSHPort, KeyFile: s.IdentityFile}
+		if err := WaitLogin(ctx, login, s.SSHTimeout-time.Since(start), progress("an ssh login")); err != nil {
+			return res, fmt.Errorf("machine %s: %v", req.Machine, err)
+		}
 	}
 	res.Command = InstallCommand(req.Machine, addr, s)
 	if err := Run(ctx, req.Root, res.Command, req.Stdout, req.Stderr); err != nil {
@@ -138,15 +154,17 @@ func InstallSteps(machine string, applyOrder []string, s Settings, outputs map[s
 	if s.TargetHostOutput != "" {
 		addrNames = []string{s.TargetHostOutput}
 	}
-	addr, err := TargetAddress(machine, outputs, s)
+	addr, port, err := Endpoint(machine, outputs, s)
 	if err != nil {
 		addr = "<address>"
+	} else {
+		s.SSHPort = port
 	}
 	steps := []Step{
 		{What: "apply " + strings.Join(applyOrder, ", "), Command: Command{Name: "clan-terranix", Args: append(append([]string{"apply"}, applyOrder...), "--yes")}.String()},
 		{What: fmt.Sprintf("read the address of %s from output %s", machine, orList(addrNames))},
 		{What: fmt.Sprintf("compare output %s with %s (a changed id needs --reinstall)", s.InstanceIDOutput, InstallRecordPath(machine))},
-		{What: fmt.Sprintf("wait up to %s for an SSH banner on %s port %d", s.SSHTimeout, addr, s.SSHPort)},
+		{What: fmt.Sprintf("wait up to %s for an SSH banner on %s port %d%s", s.SSHTimeout, addr, s.SSHPort, loginStep(machine, s))},
 		{What: "install NixOS", Command: InstallCommand(machine, addr, s).String()},
 	}
 	switch {
@@ -200,6 +218,13 @@ func WriteSteps(w io.Writer, title string, steps []Step) error {
 		}
 	}
 	return nil
+}
+
+func loginStep(machine string, s Settings) string {
+	if s.SSHKeyOutput == "" {
+		return ""
+	}
+	return fmt.Sprintf(", then a login with the key of output %s (kept in %s)", s.SSHKeyOutput, SSHKeyPath(machine))
 }
 
 func orList(items []string) string {

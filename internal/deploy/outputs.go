@@ -49,6 +49,27 @@ func TargetAddress(machine string, outputs map[string]Output, s Settings) (strin
 	return "", fmt.Errorf("workspace %s: has none of the outputs %s; declare one or set settings.targetHostOutput", machine, strings.Join(names, ", "))
 }
 
+// Endpoint is where the machine's sshd listens: the host of the address
+// output, and the port it names as host:port (a port a container or a NAT
+// rule publishes), else settings.sshPort.
+func Endpoint(machine string, outputs map[string]Output, s Settings) (host string, port int, err error) {
+	addr, err := TargetAddress(machine, outputs, s)
+	if err != nil {
+		return "", 0, err
+	}
+	// One colon, or a bracketed IPv6 address followed by one: a bare IPv6
+	// address has several colons and no port.
+	if strings.Count(addr, ":") != 1 && !strings.Contains(addr, "]:") {
+		return addr, s.SSHPort, nil
+	}
+	h, p, splitErr := net.SplitHostPort(addr)
+	n, convErr := strconv.Atoi(p)
+	if splitErr != nil || convErr != nil || n < 1 || n > 65535 || h == "" {
+		return "", 0, fmt.Errorf("workspace %s: address output is %q: want host or host:port (port 1-65535)", machine, addr)
+	}
+	return h, n, nil
+}
+
 // TargetHost is the --target-host value: user@host, IPv6 in brackets, and
 // :port when the port is not 22 (the Clan CLI's user@host:port format).
 func TargetHost(user, addr string, port int) string {

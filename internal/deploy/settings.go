@@ -33,7 +33,11 @@ type Settings struct {
 	SSHPort          int    // default 22
 	SSHTimeout       time.Duration
 	// Options passed through to `clan machines install` (empty: not passed).
-	IdentityFile         string // -i
+	IdentityFile string // -i
+	// SSHKeyOutput names a sensitive output holding an OpenSSH private key
+	// the workspace made: install logs in with it before handing the
+	// machine over, and passes it as -i.
+	SSHKeyOutput         string
 	UpdateHardwareConfig string // nixos-facter | nixos-generate-config | none
 	Phases               []string
 	HostKeyCheck         string // strict | ask | accept-new | tofu | none
@@ -99,6 +103,8 @@ func ParseSettings(machine string, raw map[string]any) (Settings, error) {
 		case "identityFile":
 			s.IdentityFile, err = stringValue(value)
 			s.IdentityFile = expandHome(s.IdentityFile)
+		case "sshKeyOutput":
+			s.SSHKeyOutput, err = stringValue(value)
 		case "sshPort":
 			n, ok := value.(float64)
 			if !ok || n != float64(int(n)) || n < 1 || n > 65535 {
@@ -127,12 +133,15 @@ func ParseSettings(machine string, raw map[string]any) (Settings, error) {
 	if s.TargetUser == "" {
 		return s, fmt.Errorf("machine %s: setting targetUser is empty", machine)
 	}
+	if s.SSHKeyOutput != "" && s.IdentityFile != "" {
+		return s, fmt.Errorf("machine %s: settings identityFile and sshKeyOutput both name the key: set one", machine)
+	}
 	return s, nil
 }
 
 func knownKeys() []string {
 	return []string{"buildOn", "hostKeyCheck", "identityFile", "installer", "instanceIdOutput", "phases",
-		"sshPort", "sshTimeout", "targetHostOutput", "targetUser", "updateHardwareConfig"}
+		"sshKeyOutput", "sshPort", "sshTimeout", "targetHostOutput", "targetUser", "updateHardwareConfig"}
 }
 
 func stringValue(v any) (string, error) {

@@ -191,15 +191,15 @@ func WriteBack(req WriteBackRequest) (WriteBackResult, error) {
 	var res WriteBackResult
 	var subjects []string
 	var refused error
-	addr, addrErr := TargetAddress(req.Machine, req.Outputs, req.Settings)
+	addr, port, addrErr := Endpoint(req.Machine, req.Outputs, req.Settings)
 	switch {
 	case addrErr != nil:
 		res.Notes = append(res.Notes, addrErr.Error()+": targetHost not recorded")
 	case req.NixSetsTargetHost:
-		res.TargetHost = TargetHost(req.Settings.TargetUser, addr, req.Settings.SSHPort)
+		res.TargetHost = TargetHost(req.Settings.TargetUser, addr, port)
 		res.Notes = append(res.Notes, fmt.Sprintf("machine %s: Nix sets its targetHost, so inventory.json keeps it (address from outputs: %s)", req.Machine, res.TargetHost))
 	default:
-		res.TargetHost = TargetHost(req.Settings.TargetUser, addr, req.Settings.SSHPort)
+		res.TargetHost = TargetHost(req.Settings.TargetUser, addr, port)
 		var changed bool
 		var err error
 		if req.Checker != nil {
@@ -261,8 +261,8 @@ func ForgetMachine(root, machine string, s Settings) ([]string, error) {
 		outputs[name] = Output{Value: v}
 	}
 	var paths []string
-	if addr, err := TargetAddress(machine, outputs, s); err == nil {
-		changed, err := ClearTargetHost(filepath.Join(root, InventoryFile), machine, TargetHost(s.TargetUser, addr, s.SSHPort))
+	if addr, port, err := Endpoint(machine, outputs, s); err == nil {
+		changed, err := ClearTargetHost(filepath.Join(root, InventoryFile), machine, TargetHost(s.TargetUser, addr, port))
 		if err != nil {
 			return nil, err
 		}

@@ -83,6 +83,12 @@ in
           default = null;
           description = "SSH key for the install (clan machines install -i).";
         };
+        sshKeyOutput = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "ssh_private_key";
+          description = "Sensitive output with an OpenSSH private key the workspace made: install logs in with it, then passes it as -i (instead of identityFile).";
+        };
         updateHardwareConfig = mkOption {
           type = enumOrNull [ "nixos-facter" "nixos-generate-config" "none" ];
           default = null;
