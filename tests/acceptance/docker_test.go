@@ -48,19 +48,7 @@ echo "login ok: $name" >>"$log"
 func TestDockerRoundTrip(t *testing.T) {
 	tc := testenv.Tools(t)
 	tc.Docker(t)
-	c := newExampleClan(t, tc, "docker")
-	bin := t.TempDir()
-	if err := os.WriteFile(filepath.Join(bin, "clan"), []byte(standInClanScript), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	log := filepath.Join(t.TempDir(), "clan.log")
-	c.env = append(c.env, "PATH="+bin+string(os.PathListSeparator)+binDir+string(os.PathListSeparator)+tc.Vars()["PATH"], "CLAN_STANDIN_LOG="+log)
-	t.Cleanup(func() {
-		// Best effort, so that a failing test leaves no container behind.
-		if out, err := c.run(true, "clan-terranix", "destroy", "web", "--yes"); err != nil {
-			t.Logf("cleanup: destroy web: %v\n%s", err, out)
-		}
-	})
+	c, log := dockerClan(t, tc, "")
 
 	out := c.ct("install", "web")
 	target := inventoryTarget(t, c)
@@ -119,6 +107,56 @@ func TestDockerRoundTrip(t *testing.T) {
 	if out, err := exec.Command("docker", "image", "inspect", testenv.SSHDImage).CombinedOutput(); err != nil {
 		t.Errorf("destroy removed the image kept locally: %v\n%s", err, out)
 	}
+}
+
+// TestDockerInstallTerraform installs and destroys the same machine with
+// Terraform v1.5.7 as the engine: the docker provider from the same mirror,
+// the same outputs, the same login.
+func TestDockerInstallTerraform(t *testing.T) {
+	tc := testenv.Tools(t)
+	tc.Docker(t)
+	c, log := dockerClan(t, tc, filepath.Dir(tc.Terraform(t)))
+	c.ct("install", "web", "--engine", "terraform")
+	target := inventoryTarget(t, c)
+	if got := readFile(t, log); !strings.Contains(got, target+"\n") || !strings.HasSuffix(got, "login ok: web\n") {
+		t.Errorf("install with terraform: the clan stand-in saw\n%s", got)
+	}
+	var st struct {
+		TerraformVersion string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(c.dir, "terraform-state/machines/web/terraform.tfstate"))), &st); err != nil || st.TerraformVersion != "1.5.7" {
+		t.Errorf("web's state: written by %q (%v), want Terraform 1.5.7", st.TerraformVersion, err)
+	}
+	id := containerID(t, c)
+	c.ct("destroy", "web", "--yes", "--engine", "terraform")
+	if !containerGone(t, id) {
+		t.Errorf("destroy web with terraform left container %s", id)
+	}
+}
+
+// dockerClan is examples/docker in a new repository, with the clan stand-in
+// first on PATH (then extraPath, when set) logging to the returned file, and
+// a cleanup that destroys web.
+func dockerClan(t *testing.T, tc testenv.Toolchain, extraPath string) (*stateClan, string) {
+	t.Helper()
+	c := newExampleClan(t, tc, "docker")
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "clan"), []byte(standInClanScript), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	log := filepath.Join(t.TempDir(), "clan.log")
+	path := bin
+	if extraPath != "" {
+		path += string(os.PathListSeparator) + extraPath
+	}
+	c.env = append(c.env, "PATH="+path+string(os.PathListSeparator)+binDir+string(os.PathListSeparator)+tc.Vars()["PATH"], "CLAN_STANDIN_LOG="+log)
+	t.Cleanup(func() {
+		// Best effort, so that a failing test leaves no container behind.
+		if out, err := c.run(true, "clan-terranix", "destroy", "web", "--yes"); err != nil {
+			t.Logf("cleanup: destroy web: %v\n%s", err, out)
+		}
+	})
+	return c, log
 }
 
 // newExampleClan copies examples/NAME into a new git repository.
