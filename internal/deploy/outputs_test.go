@@ -65,3 +65,28 @@ func TestParseOutputs(t *testing.T) {
 		t.Errorf("bad JSON: %v", err)
 	}
 }
+
+func TestEndpoint(t *testing.T) {
+	s, _ := ParseSettings("web", map[string]any{"sshPort": float64(2222)})
+	for _, tc := range []struct {
+		addr, host string
+		port       int
+	}{
+		{"192.0.2.1", "192.0.2.1", 2222},
+		{"127.0.0.1:49153", "127.0.0.1", 49153},
+		{"web.example.org:22", "web.example.org", 22},
+		{"2001:db8::1", "2001:db8::1", 2222},
+		{"[2001:db8::1]:2200", "2001:db8::1", 2200},
+	} {
+		host, port, err := Endpoint("web", map[string]Output{"target_host": {Value: tc.addr}}, s)
+		if err != nil || host != tc.host || port != tc.port {
+			t.Errorf("Endpoint(%s) = %s %d %v, want %s %d", tc.addr, host, port, err, tc.host, tc.port)
+		}
+	}
+	for _, bad := range []string{"127.0.0.1:", "127.0.0.1:ssh", "127.0.0.1:70000", ":22"} {
+		_, _, err := Endpoint("web", map[string]Output{"target_host": {Value: bad}}, s)
+		if err == nil || err.Error() != `workspace web: address output is "`+bad+`": want host or host:port (port 1-65535)` {
+			t.Errorf("Endpoint(%s): %v", bad, err)
+		}
+	}
+}

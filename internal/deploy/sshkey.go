@@ -39,10 +39,10 @@ func WriteSSHKey(root, machine string, outputs map[string]Output, name string) (
 	}
 	rel := SSHKeyPath(machine)
 	dir := filepath.Join(root, filepath.Dir(rel))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := insideRoot(root, dir); err != nil {
 		return "", err
 	}
-	if err := insideRoot(root, dir); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
 	path := filepath.Join(root, rel)
@@ -55,19 +55,27 @@ func WriteSSHKey(root, machine string, outputs map[string]Output, name string) (
 	return path, nil
 }
 
-// insideRoot refuses a dir that resolves outside root: a symlink there must
-// not make us write a private key elsewhere.
+// insideRoot refuses a dir whose existing part resolves outside root: a
+// symlink there must not make us write a private key, or make a folder,
+// elsewhere. What does not exist yet is made by us, as plain folders.
 func insideRoot(root, dir string) error {
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return err
 	}
-	realDir, err := filepath.EvalSymlinks(dir)
+	existing := dir
+	for {
+		if _, err := os.Lstat(existing); err == nil || existing == root {
+			break
+		}
+		existing = filepath.Dir(existing)
+	}
+	realDir, err := filepath.EvalSymlinks(existing)
 	if err != nil {
 		return err
 	}
 	if rel, err := filepath.Rel(realRoot, realDir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return fmt.Errorf("%s resolves to %s, outside the clan %s: refusing to write a key there", dir, realDir, root)
+		return fmt.Errorf("%s resolves to %s, outside the clan %s: refusing to write a key there", existing, realDir, root)
 	}
 	return nil
 }

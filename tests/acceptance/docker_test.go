@@ -50,7 +50,7 @@ func TestDockerRoundTrip(t *testing.T) {
 	tc.Docker(t)
 	c, log := dockerClan(t, tc, "")
 
-	out := c.ct("install", "web")
+	out := c.ct("install", "web", "--yes")
 	target := inventoryTarget(t, c)
 	if !regexp.MustCompile(`^root@127\.0\.0\.1:\d+$`).MatchString(target) {
 		t.Fatalf("inventory.json targetHost of web is %q, want root@127.0.0.1:<published port>\n%s", target, out)
@@ -75,7 +75,7 @@ func TestDockerRoundTrip(t *testing.T) {
 
 	// A replaced container is a new instance: install refuses without --reinstall.
 	c.ct("tofu", "web", "--", "taint", "docker_container.machine")
-	if out, err := c.run(true, "clan-terranix", "install", "web"); err == nil || !strings.Contains(out, "--reinstall") {
+	if out, err := c.run(true, "clan-terranix", "install", "web", "--yes"); err == nil || !strings.Contains(out, "--reinstall") {
 		t.Errorf("install over a replaced container did not ask for --reinstall:\n%s", out)
 	}
 	if newID := containerID(t, c); newID == id {
@@ -84,7 +84,7 @@ func TestDockerRoundTrip(t *testing.T) {
 		t.Errorf("the replaced container %s still exists", id)
 	}
 	os.Remove(log)
-	c.ct("install", "web", "--reinstall")
+	c.ct("install", "web", "--reinstall", "--yes")
 	target = inventoryTarget(t, c)
 	if got := readFile(t, log); !strings.Contains(got, target+"\n") || !strings.HasSuffix(got, "login ok: web\n") {
 		t.Errorf("reinstall: the clan stand-in saw\n%s", got)
@@ -92,8 +92,8 @@ func TestDockerRoundTrip(t *testing.T) {
 
 	// update and deploy: nothing changed, so clan updates the machine at its address.
 	os.Remove(log)
-	c.ct("update", "web")
-	c.ct("deploy", "web")
+	c.ct("update", "web", "--yes")
+	c.ct("deploy", "web", "--yes")
 	want := "--- clan machines update\nmachines\nupdate\nweb\n"
 	if got := readFile(t, log); got != want+want {
 		t.Errorf("update then deploy: the clan stand-in saw\n%s\nwant twice\n%s", got, want)
@@ -116,7 +116,7 @@ func TestDockerInstallTerraform(t *testing.T) {
 	tc := testenv.Tools(t)
 	tc.Docker(t)
 	c, log := dockerClan(t, tc, filepath.Dir(tc.Terraform(t)))
-	c.ct("install", "web", "--engine", "terraform")
+	c.ct("install", "web", "--yes", "--engine", "terraform")
 	target := inventoryTarget(t, c)
 	if got := readFile(t, log); !strings.Contains(got, target+"\n") || !strings.HasSuffix(got, "login ok: web\n") {
 		t.Errorf("install with terraform: the clan stand-in saw\n%s", got)
