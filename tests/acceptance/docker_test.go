@@ -1,6 +1,7 @@
 package acceptance
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -198,7 +199,7 @@ func inventoryTarget(t *testing.T, c *stateClan) string {
 func sshRun(t *testing.T, c *stateClan, target string, command ...string) string {
 	t.Helper()
 	key := filepath.Join(t.TempDir(), "id")
-	priv := c.ct("tofu", "web", "--", "output", "-raw", "ssh_private_key")
+	priv := ctStdout(t, c, "tofu", "web", "--", "output", "-raw", "ssh_private_key")
 	if err := os.WriteFile(key, []byte(priv), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,21 @@ func sshRun(t *testing.T, c *stateClan, target string, command ...string) string
 
 func containerID(t *testing.T, c *stateClan) string {
 	t.Helper()
-	return strings.TrimSpace(c.ct("tofu", "web", "--", "output", "-raw", "instance_id"))
+	return strings.TrimSpace(ctStdout(t, c, "tofu", "web", "--", "output", "-raw", "instance_id"))
+}
+
+// ctStdout runs clan-terranix, which must succeed, and returns its stdout
+// alone: a value printed by `tofu output -raw`, without the log on stderr.
+func ctStdout(t *testing.T, c *stateClan, args ...string) string {
+	t.Helper()
+	cmd := c.command(context.Background(), "clan-terranix", args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("clan-terranix %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
 }
 
 // containerGone reports whether Docker no longer knows container id.
