@@ -29,19 +29,22 @@ func unavailable(t testing.TB, format string, args ...any) {
 // Terraform returns Terraform v1.5.7 from the bootstrap cache (kept off PATH).
 func (tc Toolchain) Terraform(t testing.TB) string {
 	t.Helper()
-	path := executable(filepath.Join(tc.Cache, "terraform", "terraform"))
-	if path == "" {
-		unavailable(t, "TERRAFORM MISSING: no %s/terraform/terraform: run scripts/bootstrap; the --engine terraform tests do NOT run", tc.Cache)
-	}
-	return path
+	return tc.cached(t, "terraform/terraform", "TERRAFORM", "the --engine terraform tests")
 }
 
 // Weed returns SeaweedFS's weed from the bootstrap cache.
 func (tc Toolchain) Weed(t testing.TB) string {
 	t.Helper()
-	path := executable(filepath.Join(tc.Cache, "bin", "weed"))
+	return tc.cached(t, "bin/weed", "SEAWEEDFS", "the s3 backend tests")
+}
+
+// cached returns the executable rel of the bootstrap cache, or skips (fails
+// under CI) saying which tests cannot run without it.
+func (tc Toolchain) cached(t testing.TB, rel, name, tests string) string {
+	t.Helper()
+	path := executable(filepath.Join(tc.Cache, rel))
 	if path == "" {
-		unavailable(t, "SEAWEEDFS MISSING: no %s/bin/weed: run scripts/bootstrap; the s3 backend tests do NOT run", tc.Cache)
+		unavailable(t, "%s MISSING: no %s/%s: run scripts/bootstrap; %s do NOT run", name, tc.Cache, rel, tests)
 	}
 	return path
 }
