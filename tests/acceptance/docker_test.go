@@ -3,6 +3,7 @@ package acceptance
 import (
 	"context"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -163,11 +164,21 @@ func dockerClan(t *testing.T, tc testenv.Toolchain, extraPath string) (*stateCla
 // newExampleClan copies examples/NAME into a new git repository.
 func newExampleClan(t *testing.T, tc testenv.Toolchain, name string) *stateClan {
 	t.Helper()
-	c := newStateClan(t, tc, nil)
-	testenv.CopyDir(t, filepath.Join(tc.RepoRoot, "examples", name), c.dir)
-	c.git("add", "-A")
-	c.git("commit", "-qm", "example "+name)
-	return c
+	src := filepath.Join(tc.RepoRoot, "examples", name)
+	files := map[string]string{}
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		data, err := os.ReadFile(path)
+		files[rel] = string(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newStateClan(t, tc, files)
 }
 
 func readFile(t *testing.T, path string) string {
