@@ -61,6 +61,13 @@ func (tc Toolchain) Docker(t testing.TB) {
 	if out, err := exec.CommandContext(ctx, "docker", "info", "--format", "{{.ServerVersion}}").CombinedOutput(); err != nil {
 		unavailable(t, "DOCKER DAEMON DOES NOT ANSWER (%v: %s): scripts/test starts dockerd; the docker tests do NOT run", err, firstLine(out))
 	}
+	// Containers must not reach beyond this host: without masquerading their
+	// packets cannot come back from anywhere but the host.
+	masq, err := exec.CommandContext(ctx, "docker", "network", "inspect", "bridge",
+		"--format", `{{index .Options "com.docker.network.bridge.enable_ip_masquerade"}}`).Output()
+	if err != nil || strings.TrimSpace(string(masq)) != "false" {
+		unavailable(t, "THE DOCKER DAEMON MASQUERADES (bridge enable_ip_masquerade %q, %v): containers could reach out; start dockerd --ip-masq=false (scripts/test does); the docker tests do NOT run", strings.TrimSpace(string(masq)), err)
+	}
 	if exec.CommandContext(ctx, "docker", "image", "inspect", SSHDImage).Run() == nil {
 		return
 	}
