@@ -130,3 +130,22 @@ func TestS3Backend(t *testing.T) {
 		},
 	})
 }
+
+// TestS3BackendTerraform is what differs with Terraform 1.5.7: the s3 block
+// clan-terranix writes for an S3 server other than AWS (use_lockfile,
+// endpoints, use_path_style) is OpenTofu's, and Terraform refuses it at init,
+// in one line naming the setting.
+func TestS3BackendTerraform(t *testing.T) {
+	tc := testenv.Tools(t)
+	endpoint := seaweed(t, tc)
+	c := terraformClan(t, tc, map[string]string{
+		".clan-flake":                           "",
+		"inventory/services/terranix.nix":       settingsNix(`engine = "terraform"; ` + s3BackendSettings(endpoint, "tf")),
+		"inventory/infrastructure/shared/a.nix": `{ resource.terraform_data.net.input = "10.0.0.0/16"; }` + "\n",
+	})
+	c.env = append(c.env, "AWS_ACCESS_KEY_ID="+s3AccessKey, "AWS_SECRET_ACCESS_KEY="+s3SecretKey)
+	out, err := c.run(true, "clan-terranix", "apply", "shared", "--yes")
+	if err == nil || !strings.Contains(out, "use_lockfile") {
+		t.Errorf("terraform 1.5.7 with the s3 backend of OpenTofu: want a failure naming use_lockfile, got %v\n%s", err, out)
+	}
+}
