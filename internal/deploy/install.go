@@ -160,6 +160,9 @@ func InstallSteps(machine string, applyOrder []string, s Settings, outputs map[s
 	} else {
 		s.SSHPort = port
 	}
+	if s.SSHKeyOutput != "" {
+		s.IdentityFile = SSHKeyPath(machine)
+	}
 	steps := []Step{
 		{What: "apply " + strings.Join(applyOrder, ", "), Command: Command{Name: "clan-terranix", Args: append(append([]string{"apply"}, applyOrder...), "--yes")}.String()},
 		{What: fmt.Sprintf("read the address of %s from output %s", machine, orList(addrNames))},

@@ -69,4 +69,7 @@ func TestSSHKeySettings(t *testing.T) {
 	if want := "wait up to 10m0s for an SSH banner on 127.0.0.1 port 2200, then a login with the key of output ssh_private_key (kept in .clan-terranix/ssh/web/id)"; steps[3].What != want {
 		t.Errorf("dry run step: %q\nwant %q", steps[3].What, want)
 	}
+	if want := "clan machines install web --target-host root@127.0.0.1:2200 --yes -i .clan-terranix/ssh/web/id"; steps[4].Command != want {
+		t.Errorf("dry run command: %q\nwant %q", steps[4].Command, want)
+	}
 }
