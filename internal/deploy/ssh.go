@@ -36,7 +36,7 @@ func WaitSSH(ctx context.Context, host string, port int, timeout time.Duration, 
 			if ctx.Err() == context.DeadlineExceeded {
 				return fmt.Errorf("ssh on %s did not answer within %s (last attempt: %v)", address, timeout, lastErr)
 			}
-			return fmt.Errorf("waiting for ssh on %s: %w", address, ctx.Err())
+			return fmt.Errorf("waiting for ssh on %s: %w (last attempt: %v)", address, ctx.Err(), lastErr)
 		case <-time.After(sshRetryInterval):
 		}
 	}
