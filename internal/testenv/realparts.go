@@ -44,7 +44,7 @@ func (tc Toolchain) cached(t testing.TB, rel, name, tests string) string {
 	t.Helper()
 	path := executable(filepath.Join(tc.Cache, rel))
 	if path == "" {
-		unavailable(t, "%s MISSING: no %s/%s: run scripts/bootstrap; %s do NOT run", name, tc.Cache, rel, tests)
+		unavailable(t, "%s MISSING: no %s/%s: run scripts/bootstrap --real; %s do NOT run", name, tc.Cache, rel, tests)
 	}
 	return path
 }
@@ -55,6 +55,9 @@ func (tc Toolchain) Docker(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if _, err := os.Stat(filepath.Join(tc.Cache, "providers", "registry.opentofu.org", "kreuzwerker", "docker")); err != nil {
+		unavailable(t, "NO DOCKER PROVIDER in the mirror of %s: run scripts/bootstrap --real; the docker tests do NOT run", tc.Cache)
+	}
 	if _, err := exec.LookPath("docker"); err != nil {
 		unavailable(t, "DOCKER MISSING: no docker on PATH (scripts/test installs docker.io as root); the docker tests do NOT run")
 	}
@@ -73,7 +76,7 @@ func (tc Toolchain) Docker(t testing.TB) {
 	}
 	tarball := filepath.Join(tc.Cache, "images", "sshd-bookworm.tar")
 	if _, err := os.Stat(tarball); err != nil {
-		unavailable(t, "NO SSHD IMAGE: %s is missing (scripts/bootstrap builds it as root); the docker tests do NOT run", tarball)
+		unavailable(t, "NO SSHD IMAGE: %s is missing (scripts/bootstrap --real builds it as root); the docker tests do NOT run", tarball)
 	}
 	out, err := exec.CommandContext(ctx, "docker", "import", "--change", `CMD ["/usr/sbin/sshd", "-D", "-e"]`, tarball, SSHDImage).CombinedOutput()
 	if err != nil {
