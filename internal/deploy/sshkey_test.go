@@ -65,7 +65,7 @@ func TestSSHKeySettings(t *testing.T) {
 	if err == nil || err.Error() != "machine web: settings identityFile and sshKeyOutput both name the key: set one" {
 		t.Errorf("both: %v", err)
 	}
-	steps := InstallSteps("web", []string{"shared", "web"}, s, map[string]Output{"target_host": {Value: "127.0.0.1:2200"}})
+	steps := InstallSteps("web", []string{"shared", "web"}, s, map[string]Output{"target_host": {Value: "127.0.0.1:2200"}}, TargetHostPlan{})
 	if want := "wait up to 10m0s for an SSH banner on 127.0.0.1 port 2200, then a login with the key of output ssh_private_key (kept in .clan-terranix/ssh/web/id)"; steps[3].What != want {
 		t.Errorf("dry run step: %q\nwant %q", steps[3].What, want)
 	}
