@@ -15,12 +15,12 @@ import (
 	"path/filepath"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
-	"github.com/clan-terranix/clan-terranix/internal/state"
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
 // RecordFile is the name of the record kept (and committed) beside the state.
-const RecordFile = state.RecordFileName
+const RecordFile = clan.RecordFileName
 
 // Record is what the last successful apply of a workspace saw.
 type Record struct {

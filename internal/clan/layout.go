@@ -19,13 +19,8 @@ const (
 	TagsDir       = "inventory/tags"
 	ServiceFile   = "inventory/services/terranix.nix"
 	MachinesDir   = "machines"
-	StateDir      = "terraform-state"
-	WorkDir       = ".clan-terranix"
 	InventoryJSON = "inventory.json"
 	ClanNix       = "clan.nix"
-	// OutputsFile in machines/<m>/ is written after each apply (deploy's
-	// write-back) for NixOS; no Terranix evaluation reads it.
-	OutputsFile = "terraform-outputs.json"
 )
 
 // Layout is what Discover found: absolute paths of every file that takes part

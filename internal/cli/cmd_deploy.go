@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
-	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
 type deployOptions struct {
@@ -53,7 +53,7 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	machines := append([]string(nil), opts.Machines...)
 	for _, n := range lc.Set.Names() {
 		w, _ := lc.Set.Get(n)
-		if w.Kind != workspace.KindMachine {
+		if w.Kind != clan.KindMachine {
 			continue
 		}
 		tagged := false

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
@@ -120,10 +121,10 @@ func runInstall(ctx context.Context, opts *installOptions) error {
 // machineSettings returns the install settings of a machine's workspace.
 func machineSettings(lc *loadedClan, machine string) (deploy.Settings, error) {
 	w, ok := lc.Set.Get(machine)
-	if !ok || w.Kind != workspace.KindMachine {
+	if !ok || w.Kind != clan.KindMachine {
 		var machines []string
 		for _, n := range lc.Set.Names() {
-			if w, _ := lc.Set.Get(n); w.Kind == workspace.KindMachine {
+			if w, _ := lc.Set.Get(n); w.Kind == clan.KindMachine {
 				machines = append(machines, n)
 			}
 		}
@@ -219,7 +220,7 @@ func (wb *writeBack) afterDestroy(ctx context.Context, w *workspace.Workspace) (
 // writeBackSettings are the deploy settings of a machine workspace; ok is
 // false for the others, which have no write-back.
 func writeBackSettings(w *workspace.Workspace) (s deploy.Settings, ok bool, err error) {
-	if w.Kind != workspace.KindMachine {
+	if w.Kind != clan.KindMachine {
 		return s, false, nil
 	}
 	s, err = deploy.ParseSettings(w.Name, w.Settings)

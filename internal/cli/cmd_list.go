@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
-	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
 type listOptions struct {
@@ -85,7 +85,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 		return err
 	}
 	for _, o := range orphans {
-		listed = append(listed, listedWorkspace{Name: o.Name, Kind: string(workspace.KindMachine), Machine: o.Name,
+		listed = append(listed, listedWorkspace{Name: o.Name, Kind: string(clan.KindMachine), Machine: o.Name,
 			Tags: []string{}, DependsOn: []string{}, Reads: []string{}, Outputs: []string{}, StateFile: o.StateFile, Files: []string{}, Orphaned: true})
 	}
 	if opts.JSON {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
@@ -159,7 +160,7 @@ func explainTofuError(ws string, err error, enc *state.Encryption) error {
 
 // stateLogFile opens the log of a state command's tofu runs.
 func stateLogFile(lc *loadedClan, command string) (*os.File, error) {
-	dir := filepath.Join(lc.Root, state.WorkRoot, "logs", time.Now().Format("20060102-150405")+fmt.Sprintf("-%d", os.Getpid()))
+	dir := filepath.Join(lc.Root, filepath.FromSlash(clan.RunLogDir(time.Now(), os.Getpid())))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

@@ -235,7 +235,7 @@ func removeStateLeftovers(lc *loadedClan, w *workspace.Workspace, p state.Paths,
 	} else if _, err := state.RemovePlaintextBackup(p); err != nil {
 		return err
 	}
-	plan := filepath.Join(lc.Root, filepath.FromSlash(w.WorkDir()), "tfplan")
+	plan := filepath.Join(lc.Root, filepath.FromSlash(w.WorkDir()), clan.PlanFileName)
 	if err := os.Remove(plan); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("cannot remove the old plan %s: %v", plan, err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 )
@@ -58,9 +59,9 @@ func runUnlock(ctx context.Context, opts *unlockOptions) error {
 	if err != nil {
 		return err
 	}
-	kind := state.KindMachine
-	if opts.Workspace == "shared" {
-		kind = state.KindShared
+	kind := clan.KindMachine
+	if opts.Workspace == clan.SharedWorkspace {
+		kind = clan.KindShared
 	}
 	res := unlockResult{Workspace: opts.Workspace}
 	note := func(msg string) { res.Notes = append(res.Notes, msg) }

@@ -5,9 +5,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
-	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
 type updateOptions struct {
@@ -54,7 +54,7 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 	// Machines without infrastructure are updated too; only the others are applied.
 	var withInfra []string
 	for _, m := range opts.Machines {
-		if w, ok := lc.Set.Get(m); ok && w.Kind == workspace.KindMachine {
+		if w, ok := lc.Set.Get(m); ok && w.Kind == clan.KindMachine {
 			withInfra = append(withInfra, m)
 		}
 	}
@@ -90,7 +90,7 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 		}
 		for _, m := range selected {
 			w, _ := lc.Set.Get(m)
-			if w.Kind != workspace.KindMachine {
+			if w.Kind != clan.KindMachine {
 				continue
 			}
 			s, err := deploy.ParseSettings(m, w.Settings)

@@ -112,11 +112,11 @@ func startSnapshot(ctx context.Context, layout *clan.Layout) func() *state.Statu
 			return
 		}
 		var ps []state.Paths
-		if p, err := state.PathsFor(layout.Root, state.KindShared, "shared"); err == nil {
+		if p, err := state.PathsFor(layout.Root, clan.KindShared, clan.SharedWorkspace); err == nil {
 			ps = append(ps, p)
 		}
 		for name := range layout.Machines {
-			if p, err := state.PathsFor(layout.Root, state.KindMachine, name); err == nil {
+			if p, err := state.PathsFor(layout.Root, clan.KindMachine, name); err == nil {
 				ps = append(ps, p)
 			}
 		}
@@ -178,7 +178,7 @@ func checkLinks(lc *loadedClan, selected []string) error {
 }
 
 func statePaths(root string, w *workspace.Workspace) (state.Paths, error) {
-	return state.PathsFor(root, state.Kind(w.Kind), w.Name)
+	return state.PathsFor(root, w.Kind, w.Name)
 }
 
 func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, command string) (operation.Lease, error) {

@@ -145,7 +145,7 @@ func newRunner(ctx context.Context, g *GlobalOptions, lc *loadedClan) (*operatio
 		Set:    lc.Set,
 		Engine: engine,
 		Keeper: newStateKeeper(g, lc, g.State),
-		LogDir: filepath.Join(lc.Root, ".clan-terranix", "logs", time.Now().Format("20060102-150405")+fmt.Sprintf("-%d", os.Getpid())),
+		LogDir: filepath.Join(lc.Root, filepath.FromSlash(clan.RunLogDir(time.Now(), os.Getpid()))),
 	}
 	if !gitcli.IsRepo(ctx, lc.Root) {
 		warn(g.Stderr, []string{fmt.Sprintf("the clan %s is not a git repository: state is kept in terraform-state/ but not committed (git init to keep its history)", lc.Root)})

@@ -7,15 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 )
 
-// InstallRecordName sits in machines/<m>/ next to terraform-outputs.json and
-// is committed. It remembers which instance NixOS was installed on, so that a
-// replaced instance (new id after an apply) is noticed before anyone runs
-// `clan machines update` against a blank machine, or reinstalls a live one.
-const InstallRecordName = "terraform-install.json"
-
-// InstallRecord is the content of machines/<m>/terraform-install.json.
+// InstallRecord is the content of machines/<m>/terraform-install.json
+// (clan.MachineInstallRecord). It remembers which instance NixOS was
+// installed on, so that a replaced instance (new id after an apply) is
+// noticed before anyone runs `clan machines update` against a blank machine,
+// or reinstalls a live one.
 type InstallRecord struct {
 	InstanceID       string    `json:"instanceId,omitempty"`
 	InstanceIDOutput string    `json:"instanceIdOutput"`
@@ -25,7 +25,7 @@ type InstallRecord struct {
 
 // InstallRecordPath is machines/<m>/terraform-install.json, relative to the clan root.
 func InstallRecordPath(machine string) string {
-	return filepath.Join("machines", machine, InstallRecordName)
+	return clan.MachineInstallRecord(machine)
 }
 
 // ReadInstallRecord returns the machine's record, or nil when it was never installed by us.

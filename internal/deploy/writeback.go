@@ -15,18 +15,12 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 )
 
-// Files the write-back touches, relative to the clan root.
-const (
-	InventoryFile = "inventory.json"
-	// OutputsFileName sits in machines/<m>/ and holds the machine's
-	// non-sensitive outputs as {"name": value}; the NixOS module reads it as
-	// clan.terranix.outputs.
-	OutputsFileName = clan.OutputsFile
-)
+// InventoryFile is the inventory the write-back edits, relative to the clan root.
+const InventoryFile = clan.InventoryJSON
 
 // OutputsPath is machines/<m>/terraform-outputs.json, relative to the clan root.
 func OutputsPath(machine string) string {
-	return filepath.Join("machines", machine, OutputsFileName)
+	return clan.MachineOutputsFile(machine)
 }
 
 // SetTargetHost sets machines.<machine>.deploy.targetHost in the inventory.json
@@ -106,7 +100,7 @@ func editInventory(path string, edit func(root *jsonObject) (bool, error)) (bool
 }
 
 func lockInventory(path string) (func(), error) {
-	unlock, err := lockFile(filepath.Join(filepath.Dir(path), ".clan-terranix", "inventory.lock"))
+	unlock, err := lockFile(filepath.Join(filepath.Dir(path), filepath.FromSlash(clan.InventoryLock)))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}

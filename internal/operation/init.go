@@ -13,12 +13,8 @@ import (
 	"sync"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
-)
-
-const (
-	stampFile = "clan-terranix-init.stamp"
-	lockName  = ".terraform.lock.hcl"
 )
 
 // initGate orders inits: tofu's provider installation races when several
@@ -43,7 +39,7 @@ type initGate struct {
 // same engine, same providers, same backend, same lock file and CLI config.
 // It keeps the workspace's lock file beside its state in both directions.
 func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, config []byte, inv tofu.Invocation) (bool, error) {
-	workLock := filepath.Join(dir, lockName)
+	workLock := filepath.Join(dir, clan.LockFileName)
 	if kept, err := os.ReadFile(stateLockFile); err == nil {
 		if cur, _ := os.ReadFile(workLock); !bytes.Equal(cur, kept) {
 			if err := atomicfile.WriteCache(workLock, kept, 0o644); err != nil {
@@ -60,7 +56,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 		}
 	}
 	stamp := initStamp(r.Engine, stampEnv(inv.Env), config, lockData)
-	stampPath := filepath.Join(dir, ".terraform", stampFile)
+	stampPath := filepath.Join(dir, filepath.FromSlash(clan.InitStampFile))
 	if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
 		if len(lockData) > 0 { // its siblings need not init alone
 			r.gate.lockFiles.LoadOrStore(setKey, lockData)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
@@ -41,7 +42,7 @@ func (h StateHead) String() string {
 // touched. It sits at the depth of the work dirs, so the relative path of
 // the git backend holds there too.
 func (r *Runner) scratchDir(w *workspace.Workspace) string {
-	return filepath.Join(r.Root, ".clan-terranix", "state-ops", w.Name)
+	return filepath.Join(r.Root, filepath.FromSlash(clan.StateOpsDir(w.Name)))
 }
 
 // useBackend writes the scratch config for backend b and initialises it;

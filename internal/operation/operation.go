@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
@@ -159,7 +160,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 	// a plan that is neither is not saved at all.
 	planFile := ""
 	if kind != Plan || r.Show != ShowNone {
-		planFile = filepath.Join(dir, "tfplan")
+		planFile = filepath.Join(dir, clan.PlanFileName)
 		defer os.Remove(planFile)
 	}
 	for attempt := 1; ; attempt++ {

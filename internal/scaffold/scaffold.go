@@ -145,7 +145,7 @@ func Init(opts Options) (Result, error) {
 			}
 			rel := strings.TrimPrefix(strings.TrimPrefix(p, root), "/")
 			if d.IsDir() {
-				if d.Name() == ".clan-terranix" {
+				if d.Name() == clan.WorkDir {
 					return fs.SkipDir // a run's work dir, never part of a template
 				}
 				return nil

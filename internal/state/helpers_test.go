@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 )
 
@@ -88,7 +89,7 @@ func stateJSON(serial int, lineage string) string {
 
 func machinePaths(t *testing.T, root, name string) Paths {
 	t.Helper()
-	p, err := PathsFor(root, KindMachine, name)
+	p, err := PathsFor(root, clan.KindMachine, name)
 	if err != nil {
 		t.Fatal(err)
 	}

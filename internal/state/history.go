@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 )
 
@@ -81,7 +82,7 @@ func commitMessage(parts []Part) string {
 	return b.String()
 }
 
-const subjectPrefix = "terraform-state: "
+const subjectPrefix = clan.StateDir + ": "
 
 // batchOutcome sums up several workspaces: "apply m1, m2 (+8 ~0 -0, 1 failed)".
 func batchOutcome(parts []Part) string {
@@ -159,7 +160,7 @@ func commitParts(ctx context.Context, repo gitcli.Repo, ps []Paths, parts []Part
 	if err := EnsureStateGitignore(ps[0].Root); err != nil {
 		return "", false, err
 	}
-	paths := []string{StateRoot + "/.gitignore"}
+	paths := []string{clan.StateDir + "/.gitignore"}
 	owner := map[string]int{}
 	for i, p := range ps {
 		for _, path := range append(p.Committed(), parts[i].Summary.Also...) {

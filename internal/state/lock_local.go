@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -112,7 +111,7 @@ func LockLocal(ctx context.Context, p Paths, command string, timeout time.Durati
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
-	lk := &LocalLock{file: newFileLock(path), holder: holderPath(path)}
+	lk := &LocalLock{file: newFileLock(path), holder: p.holderPath()}
 	got, err := lk.file.tryLock()
 	if err != nil {
 		return nil, fmt.Errorf("cannot lock %s: %v", path, err)
@@ -199,7 +198,7 @@ func UnlockLocal(p Paths, force bool, warn func(string)) error {
 	if err := p.CheckLinks(); err != nil {
 		return err
 	}
-	h, _ := readHolder(holderPath(path))
+	h, _ := readHolder(p.holderPath())
 	f := newFileLock(path)
 	got, err := f.tryLock()
 	if errors.Is(err, os.ErrNotExist) {
@@ -213,7 +212,7 @@ func UnlockLocal(p Paths, force bool, warn func(string)) error {
 		if h == nil {
 			return fmt.Errorf("workspace %s is not locked", p.Workspace)
 		}
-		os.Remove(holderPath(path))
+		os.Remove(p.holderPath())
 		if warn != nil {
 			warn(fmt.Sprintf("workspace %s: removed the lock left by %s", p.Workspace, h))
 		}
@@ -222,7 +221,7 @@ func UnlockLocal(p Paths, force bool, warn func(string)) error {
 	if !force {
 		return fmt.Errorf("%v: it is still running; stop it, or use --force", &LockedError{Workspace: p.Workspace, Holder: h})
 	}
-	os.Remove(holderPath(path))
+	os.Remove(p.holderPath())
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
@@ -243,7 +242,7 @@ func LocalHolder(p Paths) (*Holder, error) {
 		f.unlock()
 		// Free, unless a killed run's tofu still works in the workspace.
 		if l := tofu.FindLeftovers(p.Abs(p.Work)); len(l.Tofus) > 0 {
-			h, _ := readHolder(holderPath(p.LocalLockPath()))
+			h, _ := readHolder(p.holderPath())
 			if h == nil {
 				h = &Holder{Workspace: p.Workspace, User: "unknown", Host: "unknown"}
 			}
@@ -255,7 +254,7 @@ func LocalHolder(p Paths) (*Holder, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := readHolder(holderPath(p.LocalLockPath()))
+	h, err := readHolder(p.holderPath())
 	if h == nil && err == nil {
 		h = &Holder{Workspace: p.Workspace, User: "unknown", Host: "unknown"}
 	}
@@ -267,10 +266,6 @@ func holderOrUnknown(h *Holder) string {
 		return "an unknown holder"
 	}
 	return h.String()
-}
-
-func holderPath(lockPath string) string {
-	return strings.TrimSuffix(lockPath, ".lock") + ".holder.json"
 }
 
 func readHolder(path string) (*Holder, error) {

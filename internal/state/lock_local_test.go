@@ -50,7 +50,7 @@ func TestLocalLockStaleHolderIsTakenOver(t *testing.T) {
 	p := machinePaths(t, root, "web")
 	os.MkdirAll(root+"/.clan-terranix/locks", 0o755)
 	dead := Holder{Workspace: "web", User: "alice", Host: "host1", PID: 999999, Command: "clan-terranix apply web", Started: time.Now()}
-	if err := writeHolder(holderPath(p.LocalLockPath()), dead); err != nil {
+	if err := writeHolder(p.holderPath(), dead); err != nil {
 		t.Fatal(err)
 	}
 	var w warnings

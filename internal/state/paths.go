@@ -16,27 +16,6 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 )
 
-// Kind is the kind of a workspace.
-type Kind string
-
-const (
-	KindShared  Kind = "shared"
-	KindMachine Kind = "machine"
-)
-
-// Layout relative to the clan root.
-const (
-	StateRoot     = "terraform-state"
-	WorkRoot      = ".clan-terranix"
-	StateFileName = "terraform.tfstate"
-	LockFileName  = ".terraform.lock.hcl"
-	// RecordFileName is the change record of the last apply (internal/changes).
-	RecordFileName = "applied.json"
-	BackupSuffix   = ".backup"
-	locksDir       = ".clan-terranix/locks"
-	markersDir     = ".clan-terranix/runs"
-)
-
 // stateGitignore keeps tofu's by-products out of git; torn files set aside by
 // recovery stay on disk for inspection but are never committed.
 const stateGitignore = "*.backup\n*.lock.info\n.terraform/\n*.torn-*\n"
@@ -46,7 +25,7 @@ const stateGitignore = "*.backup\n*.lock.info\n.terraform/\n*.torn-*\n"
 type Paths struct {
 	Root      string
 	Workspace string // "shared" or the machine name
-	Kind      Kind
+	Kind      clan.Kind
 	Dir       string // terraform-state/shared or terraform-state/machines/<m>
 	State     string // Dir/terraform.tfstate
 	LockFile  string // Dir/.terraform.lock.hcl (provider dependency lock, committed)
@@ -55,37 +34,31 @@ type Paths struct {
 	Work      string // .clan-terranix/work/<ws>: the generated config, where tofu runs
 }
 
-// WorkDir is where workspace name's generated config lives and tofu runs,
-// relative to the clan root.
-func WorkDir(name string) string { return WorkRoot + "/work/" + name }
-
 // PathsFor returns the paths of workspace name of kind below the clan root.
-func PathsFor(root string, kind Kind, name string) (Paths, error) {
-	var dir string
+func PathsFor(root string, kind clan.Kind, name string) (Paths, error) {
 	switch kind {
-	case KindShared:
-		if name != "shared" {
+	case clan.KindShared:
+		if name != clan.SharedWorkspace {
 			return Paths{}, fmt.Errorf("workspace %q: the shared workspace is called \"shared\"", name)
 		}
-		dir = StateRoot + "/shared"
-	case KindMachine:
-		dir = StateRoot + "/machines/" + name
+	case clan.KindMachine:
 	default:
 		return Paths{}, fmt.Errorf("workspace %q: unknown kind %q (want shared or machine)", name, kind)
 	}
 	if err := checkName(kind, name); err != nil {
 		return Paths{}, err
 	}
+	dir := clan.WorkspaceStateDir(kind, name)
 	return Paths{
 		Root:      root,
 		Workspace: name,
 		Kind:      kind,
 		Dir:       dir,
-		State:     dir + "/" + StateFileName,
-		LockFile:  dir + "/" + LockFileName,
-		Backup:    dir + "/" + StateFileName + BackupSuffix,
-		Record:    dir + "/" + RecordFileName,
-		Work:      WorkDir(name),
+		State:     dir + "/" + clan.StateFileName,
+		LockFile:  dir + "/" + clan.LockFileName,
+		Backup:    dir + "/" + clan.StateFileName + clan.BackupSuffix,
+		Record:    dir + "/" + clan.RecordFileName,
+		Work:      clan.WorkspaceWorkDir(name),
 	}, nil
 }
 
@@ -104,7 +77,7 @@ func (p Paths) CheckLinks() error {
 	if err := clan.CheckTree(p.Root, p.Dir, 1); err != nil {
 		return err
 	}
-	for _, rel := range []string{locksDir + "/" + p.Workspace + ".lock", locksDir + "/" + p.Workspace + ".holder.json", markersDir + "/" + p.Workspace + ".json"} {
+	for _, rel := range []string{clan.LocalLockFile(p.Workspace), clan.LockHolderFile(p.Workspace), clan.RunMarkerFile(p.Workspace)} {
 		if err := clan.CheckNoLinks(p.Root, rel); err != nil {
 			return err
 		}
@@ -131,20 +104,23 @@ func (p Paths) keepPrivate() error {
 
 // LocalLockPath is the flock file of the workspace on this host.
 func (p Paths) LocalLockPath() string {
-	return filepath.Join(p.Root, locksDir, p.Workspace+".lock")
+	return p.Abs(clan.LocalLockFile(p.Workspace))
 }
+
+// holderPath is the file saying who holds the workspace's flock.
+func (p Paths) holderPath() string { return p.Abs(clan.LockHolderFile(p.Workspace)) }
 
 // RemoteLockRef is the ref on the git remote that holds the team lock.
 func (p Paths) RemoteLockRef() string { return "refs/clan-terranix/locks/" + p.Workspace }
 
 func (p Paths) markerPath() string {
-	return filepath.Join(p.Root, markersDir, p.Workspace+".json")
+	return p.Abs(clan.RunMarkerFile(p.Workspace))
 }
 
 // checkName keeps workspace names usable as one path segment and a ref
 // name: Clan's rule for machine names (internal/clan owns it).
-func checkName(kind Kind, name string) error {
-	if kind == KindShared && name == clan.SharedWorkspace {
+func checkName(kind clan.Kind, name string) error {
+	if kind == clan.KindShared && name == clan.SharedWorkspace {
 		return nil
 	}
 	return clan.CheckMachineName(name, "")
@@ -152,7 +128,7 @@ func checkName(kind Kind, name string) error {
 
 // EnsureWorkDir creates .clan-terranix/.gitignore ("*") when missing.
 func EnsureWorkDir(root string) error {
-	return writeIfMissing(filepath.Join(root, WorkRoot, ".gitignore"), "*\n")
+	return writeIfMissing(filepath.Join(root, clan.WorkDir, ".gitignore"), "*\n")
 }
 
 // EnsureStateGitignore creates terraform-state/.gitignore when missing. It
@@ -160,7 +136,7 @@ func EnsureWorkDir(root string) error {
 // it, so that the file appears together with the first state commit (created
 // earlier, an untracked copy would block the user's next pull).
 func EnsureStateGitignore(root string) error {
-	return writeIfMissing(filepath.Join(root, StateRoot, ".gitignore"), stateGitignore)
+	return writeIfMissing(filepath.Join(root, clan.StateDir, ".gitignore"), stateGitignore)
 }
 
 func writeIfMissing(path, content string) error {

@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 )
 
 func TestPathsFor(t *testing.T) {
-	p, err := PathsFor("/clan", KindMachine, "web-server")
+	p, err := PathsFor("/clan", clan.KindMachine, "web-server")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -17,7 +19,7 @@ func TestPathsFor(t *testing.T) {
 		p.LocalLockPath() != "/clan/.clan-terranix/locks/web-server.lock" || p.RemoteLockRef() != "refs/clan-terranix/locks/web-server" {
 		t.Fatalf("paths = %+v", p)
 	}
-	if p, _ := PathsFor("/clan", KindShared, "shared"); p.State != "terraform-state/shared/terraform.tfstate" {
+	if p, _ := PathsFor("/clan", clan.KindShared, "shared"); p.State != "terraform-state/shared/terraform.tfstate" {
 		t.Fatalf("shared = %+v", p)
 	}
 	bad := map[string]string{
@@ -31,7 +33,7 @@ func TestPathsFor(t *testing.T) {
 		"shared":   `machine name "shared" is reserved for the workspace of inventory/infrastructure/shared/`,
 	}
 	for name, want := range bad {
-		if _, err := PathsFor("/clan", KindMachine, name); err == nil || !strings.HasPrefix(err.Error(), want) {
+		if _, err := PathsFor("/clan", clan.KindMachine, name); err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("PathsFor(%q) = %v, want %q", name, err, want)
 		}
 	}

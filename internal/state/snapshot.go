@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 )
 
@@ -57,7 +58,7 @@ func TakeSnapshot(ctx context.Context, repo gitcli.Repo, ps []Paths) (*StatusSna
 		}
 		snap.seen[p.State] = id
 	}
-	entries, err := repo.Status(ctx, StateRoot)
+	entries, err := repo.Status(ctx, clan.StateDir)
 	if err != nil {
 		return nil, err
 	}

@@ -77,7 +77,7 @@ func teamBackend(ws string, team *clan.Backend) (Backend, bool, error) {
 			return Backend{}, false, bad("s3 needs config.bucket")
 		}
 		if _, set := own["key"]; !set {
-			cfg["key"] = strings.TrimRight(prefixOr(base["key"], DefaultS3KeyPrefix), "/") + "/" + ws + "/terraform.tfstate"
+			cfg["key"] = strings.TrimRight(prefixOr(base["key"], DefaultS3KeyPrefix), "/") + "/" + ws + "/" + clan.StateFileName
 		}
 		if _, set := cfg["use_lockfile"]; !set {
 			cfg["use_lockfile"] = true // S3's own lock file: no DynamoDB table needed

@@ -25,7 +25,7 @@ type Orphan struct {
 // that still hold resources (or may: an encrypted state). An empty state
 // left behind is no orphan: nothing exists that it tracks.
 func (s *Set) Orphans(root string) ([]Orphan, error) {
-	entries, err := os.ReadDir(filepath.Join(root, clan.StateDir, "machines"))
+	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(clan.MachineStateDir)))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -38,7 +38,7 @@ func (s *Set) Orphans(root string) ([]Orphan, error) {
 		if _, ok := s.byName[name]; ok || !e.IsDir() || clan.CheckMachineName(name, "") != nil {
 			continue
 		}
-		rel := path.Join(clan.StateDir, "machines", name, state.StateFileName)
+		rel := path.Join(clan.WorkspaceStateDir(clan.KindMachine, name), clan.StateFileName)
 		info, err := state.Validate(filepath.Join(root, filepath.FromSlash(rel)), rel)
 		if err != nil && !errors.Is(err, state.ErrInvalid) {
 			return nil, err
@@ -62,7 +62,7 @@ func (s *Set) Orphans(root string) ([]Orphan, error) {
 // the versions of the lock file kept beside it); their settings are their
 // defaults and environment variables, as the configuration is gone.
 func (s *Set) AddOrphan(o Orphan) *Workspace {
-	w := &Workspace{Name: o.Name, Kind: KindMachine, Machine: o.Name, Orphaned: true, config: map[string]any{}}
+	w := &Workspace{Name: o.Name, Kind: clan.KindMachine, Machine: o.Name, Orphaned: true, config: map[string]any{}}
 	w.Backend = GitBackend(w)
 	s.byName[o.Name] = w
 	s.names = append(s.names, o.Name)

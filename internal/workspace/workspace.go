@@ -14,15 +14,6 @@ import (
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
-	"github.com/clan-terranix/clan-terranix/internal/state"
-)
-
-// Kind tells a shared workspace from a machine's.
-type Kind string
-
-const (
-	KindShared  Kind = "shared"
-	KindMachine Kind = "machine"
 )
 
 // SharedName is the name of the workspace built from inventory/infrastructure/shared.
@@ -31,7 +22,7 @@ const SharedName = clan.SharedWorkspace
 // Workspace is one Terraform root module of the clan.
 type Workspace struct {
 	Name    string
-	Kind    Kind
+	Kind    clan.Kind
 	Machine string
 	Tags    []string
 	// Files the workspace was evaluated from, relative to the clan root.
@@ -82,21 +73,16 @@ func (w *Workspace) Dependencies() []string {
 }
 
 // StateDir is the folder of the workspace's state, relative to the clan root.
-func (w *Workspace) StateDir() string {
-	if w.Kind == KindShared {
-		return path.Join(clan.StateDir, w.Name)
-	}
-	return path.Join(clan.StateDir, "machines", w.Name)
-}
+func (w *Workspace) StateDir() string { return clan.WorkspaceStateDir(w.Kind, w.Name) }
 
 // StateFile is the workspace's state file, relative to the clan root.
-func (w *Workspace) StateFile() string { return path.Join(w.StateDir(), "terraform.tfstate") }
+func (w *Workspace) StateFile() string { return path.Join(w.StateDir(), clan.StateFileName) }
 
 // LockFile is the dependency lock file kept beside the state.
-func (w *Workspace) LockFile() string { return path.Join(w.StateDir(), ".terraform.lock.hcl") }
+func (w *Workspace) LockFile() string { return path.Join(w.StateDir(), clan.LockFileName) }
 
 // WorkDir is where the generated config lives and tofu runs, relative to the clan root.
-func (w *Workspace) WorkDir() string { return state.WorkDir(w.Name) }
+func (w *Workspace) WorkDir() string { return clan.WorkspaceWorkDir(w.Name) }
 
 // fromWorkDir turns a clan-relative path into one relative to any work dir
 // (all work dirs are at the same depth, so the result holds for every workspace).
@@ -190,7 +176,7 @@ func checkMachineNames(res *nixeval.Result) error {
 		names = append(names, m)
 	}
 	for name, ew := range res.Workspaces {
-		if ew.Kind != string(KindShared) || name != SharedName {
+		if ew.Kind != string(clan.KindShared) || name != SharedName {
 			names = append(names, name)
 		}
 	}
@@ -215,7 +201,7 @@ func newWorkspace(root, name string, ew nixeval.Workspace) (*Workspace, error) {
 	}
 	w := &Workspace{
 		Name:      name,
-		Kind:      Kind(ew.Kind),
+		Kind:      clan.Kind(ew.Kind),
 		Machine:   ew.Machine,
 		Tags:      ew.Tags,
 		DependsOn: ew.DependsOn,
@@ -225,7 +211,7 @@ func newWorkspace(root, name string, ew nixeval.Workspace) (*Workspace, error) {
 	for _, f := range ew.Files {
 		w.Files = append(w.Files, relTo(root, f))
 	}
-	if w.Kind != KindShared && w.Kind != KindMachine {
+	if w.Kind != clan.KindShared && w.Kind != clan.KindMachine {
 		return nil, fmt.Errorf("workspace %s: unknown kind %q", name, ew.Kind)
 	}
 	if outs, ok := config["output"].(map[string]any); ok {
