@@ -130,7 +130,7 @@ func machineSettings(lc *loadedClan, machine string) (deploy.Settings, error) {
 		}
 		return deploy.Settings{}, fmt.Errorf("machine %s has no infrastructure workspace (machines with one: %s)", machine, strings.Join(machines, ", "))
 	}
-	return deploy.ParseSettings(machine, w.Settings)
+	return lc.machineSettings(w)
 }
 
 // machineOutputs reads a workspace's outputs from its state.
@@ -161,7 +161,7 @@ type writeBack struct {
 }
 
 func (wb *writeBack) afterApply(ctx context.Context, w *workspace.Workspace) ([]string, error) {
-	s, ok, err := writeBackSettings(w)
+	s, ok, err := writeBackSettings(wb.lc, w)
 	if !ok || err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func targetHostPlan(g *GlobalOptions, lc *loadedClan, machine string) deploy.Tar
 
 // afterDestroy undoes a machine's write-back once its infrastructure is gone.
 func (wb *writeBack) afterDestroy(ctx context.Context, w *workspace.Workspace) ([]string, error) {
-	s, ok, err := writeBackSettings(w)
+	s, ok, err := writeBackSettings(wb.lc, w)
 	if !ok || err != nil {
 		return nil, err
 	}
@@ -219,11 +219,11 @@ func (wb *writeBack) afterDestroy(ctx context.Context, w *workspace.Workspace) (
 
 // writeBackSettings are the deploy settings of a machine workspace; ok is
 // false for the others, which have no write-back.
-func writeBackSettings(w *workspace.Workspace) (s deploy.Settings, ok bool, err error) {
+func writeBackSettings(lc *loadedClan, w *workspace.Workspace) (s deploy.Settings, ok bool, err error) {
 	if w.Kind != clan.KindMachine {
 		return s, false, nil
 	}
-	s, err = deploy.ParseSettings(w.Name, w.Settings)
+	s, err = lc.machineSettings(w)
 	return s, true, err
 }
 

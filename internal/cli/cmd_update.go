@@ -93,7 +93,7 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 			if w.Kind != clan.KindMachine {
 				continue
 			}
-			s, err := deploy.ParseSettings(m, w.Settings)
+			s, err := lc.machineSettings(w)
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/graph"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
 	"github.com/clan-terranix/clan-terranix/internal/state"
@@ -30,6 +31,10 @@ type loadedClan struct {
 	Graph  *graph.Graph
 	// Settings are the clan-wide settings (inventory/services/terranix.nix).
 	Settings *clan.Settings
+	// Machines holds the deploy settings of each machine workspace, parsed
+	// at load: a typo in them fails the command before any workspace runs,
+	// not after an apply has changed the machine's infrastructure.
+	Machines map[string]deploy.Settings
 }
 
 // clanRoot resolves --clan / CLAN_DIR / the nearest parent clan.
@@ -78,6 +83,10 @@ func evaluateClan(ctx context.Context, g *GlobalOptions, eo EvalOptions, layout 
 	if err != nil {
 		return nil, err
 	}
+	machines, err := parseMachineSettings(set)
+	if err != nil {
+		return nil, err
+	}
 	gr, err := graph.New(set.Deps())
 	if err != nil {
 		return nil, err
@@ -86,7 +95,30 @@ func evaluateClan(ctx context.Context, g *GlobalOptions, eo EvalOptions, layout 
 	if g.Flake && res.Inventory == nixeval.InventoryFiles {
 		warn(g.Stderr, []string{"the flake's clanTerranix has no clan (no `clan` output): machines, tags and targetHost are read from clan.nix and inventory.json, without their imports"})
 	}
-	return &loadedClan{Root: layout.Root, Layout: layout, Eval: res, Set: set, Graph: gr, Settings: settings}, nil
+	return &loadedClan{Root: layout.Root, Layout: layout, Eval: res, Set: set, Graph: gr, Settings: settings, Machines: machines}, nil
+}
+
+func parseMachineSettings(set *workspace.Set) (map[string]deploy.Settings, error) {
+	out := map[string]deploy.Settings{}
+	for _, name := range set.Names() {
+		if w, _ := set.Get(name); w.Kind == clan.KindMachine {
+			s, err := deploy.ParseSettings(name, w.Settings)
+			if err != nil {
+				return nil, err
+			}
+			out[name] = s
+		}
+	}
+	return out, nil
+}
+
+// machineSettings are the deploy settings of machine workspace w. An
+// orphaned machine's state, added after the load, has none: the defaults.
+func (lc *loadedClan) machineSettings(w *workspace.Workspace) (deploy.Settings, error) {
+	if s, ok := lc.Machines[w.Name]; ok {
+		return s, nil
+	}
+	return deploy.ParseSettings(w.Name, w.Settings)
 }
 
 func warn(w io.Writer, warnings []string) {
