@@ -47,6 +47,8 @@ const (
 	LogsDir = WorkDir + "/logs"
 	// InventoryLock serialises writers of inventory.json (write-back).
 	InventoryLock = WorkDir + "/inventory.lock"
+	// EvalCacheFile is the evaluation cache (internal/nixeval).
+	EvalCacheFile = WorkDir + "/eval-cache.json"
 	workDirs      = WorkDir + "/work"
 	stateOpsDirs  = WorkDir + "/state-ops"
 )

@@ -19,6 +19,7 @@ func TestPathsOfTheLayout(t *testing.T) {
 		{RunMarkerFile("web"), ".clan-terranix/runs/web.json"},
 		{RunLogDir(start, 42), ".clan-terranix/logs/20261207-023005-42"},
 		{InventoryLock, ".clan-terranix/inventory.lock"},
+		{EvalCacheFile, ".clan-terranix/eval-cache.json"},
 		{MachineOutputsFile("web"), "machines/web/terraform-outputs.json"},
 		{MachineInstallRecord("web"), "machines/web/terraform-install.json"},
 	} {

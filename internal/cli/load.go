@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path"
 	"path/filepath"
 	"strings"
 
@@ -67,7 +66,7 @@ func evaluateClan(ctx context.Context, g *GlobalOptions, eo EvalOptions, layout 
 	ev := &nixeval.Evaluator{ShowTrace: eo.ShowTrace, WithNulls: eo.WithNulls, Flake: g.Flake, Nixpkgs: g.Nixpkgs}
 	// The evaluation cache lives in the work dir; a clan whose work dir cannot
 	// be made (or is reached through a link) is evaluated every time.
-	cache := path.Join(clan.WorkDir, "eval-cache.json")
+	cache := clan.EvalCacheFile
 	if clan.CheckNoLinks(layout.Root, cache) == nil && state.EnsureWorkDir(layout.Root) == nil {
 		ev.CacheFile = filepath.Join(layout.Root, filepath.FromSlash(cache))
 	}
