@@ -104,15 +104,11 @@ func (r *Runner) pull(ctx context.Context, w *workspace.Workspace, inv tofu.Invo
 	if len(data) == 0 {
 		return StateHead{}, nil, nil
 	}
-	var doc struct {
-		Lineage   string            `json:"lineage"`
-		Serial    int64             `json:"serial"`
-		Resources []json.RawMessage `json:"resources"`
-	}
-	if err := json.Unmarshal(data, &doc); err != nil {
+	doc, err := state.ParseFile(data)
+	if err != nil {
 		return StateHead{}, nil, fmt.Errorf("workspace %s: tofu state pull from %s did not print a state: %v", w.Name, b.Where(), err)
 	}
-	return StateHead{Lineage: doc.Lineage, Serial: doc.Serial, Resources: len(doc.Resources)}, data, nil
+	return StateHead{Lineage: doc.LineageOrEmpty(), Serial: doc.SerialOrZero(), Resources: len(doc.Resources)}, data, nil
 }
 
 // MigrateState copies w's state from backend from to backend to with
@@ -200,15 +196,21 @@ func (r *Runner) restoreIdentity(ctx context.Context, w *workspace.Workspace, in
 
 // sameContent compares the resources and outputs of two pulled states.
 func sameContent(a, b []byte) bool {
-	type content struct {
-		Outputs   json.RawMessage `json:"outputs"`
-		Resources json.RawMessage `json:"resources"`
-	}
-	var x, y content
-	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+	x, errX := state.ParseFile(a)
+	y, errY := state.ParseFile(b)
+	if errX != nil || errY != nil {
 		return false
 	}
-	return jsonEqual(x.Outputs, y.Outputs) && jsonEqual(x.Resources, y.Resources)
+	return jsonEqual(x.Outputs, y.Outputs) && jsonEqual(rawList(x.Resources), rawList(y.Resources))
+}
+
+// rawList is a decoded JSON array as JSON again; nil when it was absent.
+func rawList(items []json.RawMessage) json.RawMessage {
+	if items == nil {
+		return nil
+	}
+	b, _ := json.Marshal(items)
+	return b
 }
 
 func jsonEqual(a, b json.RawMessage) bool {

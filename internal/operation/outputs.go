@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 )
 
@@ -22,9 +23,8 @@ type OutputValue struct {
 
 // plainState is the part of a plaintext Terraform state read here.
 type plainState struct {
-	Outputs       map[string]OutputValue `json:"outputs"`
-	Resources     []json.RawMessage      `json:"resources"`
-	EncryptedData string                 `json:"encrypted_data"`
+	Outputs   map[string]OutputValue
+	Resources []json.RawMessage
 }
 
 var errEncryptedState = errors.New("state is encrypted")
@@ -34,14 +34,16 @@ func readPlainState(file string) (*plainState, error) {
 	if err != nil {
 		return nil, err
 	}
-	var st plainState
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&st); err != nil {
+	f, err := state.ParseFile(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: not a valid state file: %v", file, err)
 	}
-	if st.EncryptedData != "" {
+	if f.Encrypted() {
 		return nil, errEncryptedState
+	}
+	st := plainState{Resources: f.Resources}
+	if err := f.OutputValues(&st.Outputs); err != nil {
+		return nil, fmt.Errorf("%s: not a valid state file: %v", file, err)
 	}
 	return &st, nil
 }

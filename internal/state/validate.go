@@ -80,22 +80,13 @@ func ValidateBytes(data []byte, name string) (Info, error) {
 		}
 		info.Encrypted = true
 		// OpenTofu keeps serial and lineage readable beside the ciphertext.
-		var head struct {
-			Serial  int64  `json:"serial"`
-			Lineage string `json:"lineage"`
-		}
-		if json.Unmarshal(data, &head) == nil {
-			info.Serial, info.Lineage = head.Serial, head.Lineage
+		if head, err := ParseFile(data); err == nil {
+			info.Serial, info.Lineage = head.SerialOrZero(), head.LineageOrEmpty()
 		}
 		return info, nil
 	}
-	var head struct {
-		Version   *int              `json:"version"`
-		Serial    *int64            `json:"serial"`
-		Lineage   *string           `json:"lineage"`
-		Resources []json.RawMessage `json:"resources"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	head, err := ParseFile(data)
+	if err != nil {
 		return Info{}, invalid("state %s has a field of the wrong type: %v", name, err)
 	}
 	switch {
