@@ -49,9 +49,6 @@ type entry struct {
 // cacheFormat changes when what fetch asks tofu for changes.
 const cacheFormat = 2
 
-// schemasDir is where the schemas are kept, below the clan's work dir.
-const schemasDir = "schemas"
-
 // For returns the schemas of the providers config uses; lockFile is the
 // workspace's provider lock file (relative to Root; may not exist yet).
 func (s *Schemas) For(ctx context.Context, config map[string]any, lockFile string) (*tfjson.ProviderSchemas, error) {
@@ -81,7 +78,7 @@ func (s *Schemas) key(required map[string]any, lock []byte) string {
 }
 
 func (s *Schemas) load(ctx context.Context, key string, required map[string]any, lock []byte) (*tfjson.ProviderSchemas, error) {
-	dir := filepath.Join(s.Root, clan.WorkDir, schemasDir)
+	dir := filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir))
 	cached := filepath.Join(dir, key+".json")
 	if data, err := os.ReadFile(cached); err == nil {
 		var ps tfjson.ProviderSchemas
@@ -141,7 +138,7 @@ func (s *Schemas) fetch(ctx context.Context, dir string, required map[string]any
 			return nil, err
 		}
 		if len(lock) > 0 {
-			if err := os.WriteFile(filepath.Join(dir, ".terraform.lock.hcl"), lock, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(dir, clan.LockFileName), lock, 0o644); err != nil {
 				return nil, err
 			}
 		}

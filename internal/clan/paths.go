@@ -49,8 +49,12 @@ const (
 	InventoryLock = WorkDir + "/inventory.lock"
 	// EvalCacheFile is the evaluation cache (internal/nixeval).
 	EvalCacheFile = WorkDir + "/eval-cache.json"
-	workDirs      = WorkDir + "/work"
-	stateOpsDirs  = WorkDir + "/state-ops"
+	// SchemasDir caches provider schemas (internal/check).
+	SchemasDir = WorkDir + "/schemas"
+	// DriftFile keeps what the last `drift` found per workspace, for `report`.
+	DriftFile    = WorkDir + "/drift.json"
+	workDirs     = WorkDir + "/work"
+	stateOpsDirs = WorkDir + "/state-ops"
 )
 
 // Files in a workspace's work dir.

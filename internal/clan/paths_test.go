@@ -20,6 +20,8 @@ func TestPathsOfTheLayout(t *testing.T) {
 		{RunLogDir(start, 42), ".clan-terranix/logs/20261207-023005-42"},
 		{InventoryLock, ".clan-terranix/inventory.lock"},
 		{EvalCacheFile, ".clan-terranix/eval-cache.json"},
+		{SchemasDir, ".clan-terranix/schemas"},
+		{DriftFile, ".clan-terranix/drift.json"},
 		{MachineOutputsFile("web"), "machines/web/terraform-outputs.json"},
 		{MachineInstallRecord("web"), "machines/web/terraform-install.json"},
 	} {

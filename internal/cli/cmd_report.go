@@ -174,7 +174,7 @@ func stateOutputs(root string, w *workspace.Workspace) ([]report.PageOutput, str
 }
 
 // driftFile keeps what the last `drift` found per workspace, for the report.
-var driftFile = filepath.Join(clan.WorkDir, "drift.json")
+var driftFile = filepath.FromSlash(clan.DriftFile)
 
 type driftRecord struct {
 	Time    time.Time `json:"time"`

@@ -7,13 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
 func TestStateOutputsLeaveOutSensitiveOnes(t *testing.T) {
 	root := t.TempDir()
-	w := &workspace.Workspace{Name: "shared", Kind: workspace.KindShared, Backend: workspace.Backend{Type: "local"}}
+	w := &workspace.Workspace{Name: "shared", Kind: clan.KindShared, Backend: workspace.Backend{Type: "local"}}
 	file := filepath.Join(root, filepath.FromSlash(w.StateFile()))
 	os.MkdirAll(filepath.Dir(file), 0o755)
 	os.WriteFile(file, []byte(`{"version":4,"serial":1,"lineage":"l","outputs":{
