@@ -308,7 +308,7 @@ func inventoryUntouched(ctx context.Context, g *GlobalOptions, lc *loadedClan, s
 	writesBack := ""
 	for _, name := range selected {
 		if w, ok := lc.Set.Get(name); ok {
-			if _, ok, _ := writeBackSettings(w); ok {
+			if _, ok, _ := writeBackSettings(lc, w); ok {
 				writesBack = name
 				break
 			}
