@@ -103,6 +103,11 @@ func LockHolderFile(name string) string { return path.Join(LocksDir, name+".hold
 // RunMarkerFile marks a workspace whose run may have changed its state.
 func RunMarkerFile(name string) string { return path.Join(RunsDir, name+".json") }
 
+// SSHKeyFile is where install keeps a machine's private key taken from an
+// output (settings.sshKeyOutput): in the work area, which git ignores, so the
+// key is never committed.
+func SSHKeyFile(m string) string { return path.Join(WorkDir, "ssh", m, "id") }
+
 // RunLogDir is the log folder of the run of process pid started at start.
 func RunLogDir(start time.Time, pid int) string {
 	return path.Join(LogsDir, start.Format("20060102-150405")+fmt.Sprintf("-%d", pid))

@@ -19,6 +19,7 @@ func TestPathsOfTheLayout(t *testing.T) {
 		{RunMarkerFile("web"), ".clan-terranix/runs/web.json"},
 		{RunLogDir(start, 42), ".clan-terranix/logs/20261207-023005-42"},
 		{InventoryLock, ".clan-terranix/inventory.lock"},
+		{SSHKeyFile("web"), ".clan-terranix/ssh/web/id"},
 		{EvalCacheFile, ".clan-terranix/eval-cache.json"},
 		{SchemasDir, ".clan-terranix/schemas"},
 		{DriftFile, ".clan-terranix/drift.json"},

@@ -20,7 +20,7 @@ import (
 // relative to the clan root: below the work folder, which git ignores, so the
 // key is never committed.
 func SSHKeyPath(machine string) string {
-	return filepath.Join(clan.WorkDir, "ssh", machine, "id")
+	return filepath.FromSlash(clan.SSHKeyFile(machine))
 }
 
 // WriteSSHKey writes the private key that output name holds to SSHKeyPath
