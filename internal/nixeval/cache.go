@@ -138,19 +138,29 @@ func hashTree(h hash.Hash, dir string, skip func(rel string, dir bool) bool) err
 }
 
 func hashFile(h hash.Hash, path string) error {
+	// Stat before opening: a FIFO would block the open, and a socket (a
+	// gpg-agent's, an editor's) cannot be opened at all. Nix reads neither.
+	fi, err := os.Stat(path)
+	if err != nil {
+		fmt.Fprintf(h, "%s\x00missing\x00", path)
+		return err
+	}
+	if fi.IsDir() {
+		fmt.Fprintf(h, "%s\x00dir\x00", path)
+		return nil
+	}
+	if !fi.Mode().IsRegular() {
+		fmt.Fprintf(h, "%s\x00%s\x00", path, fi.Mode().Type())
+		return nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		fmt.Fprintf(h, "%s\x00missing\x00", path)
 		return err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
+	if fi, err = f.Stat(); err != nil {
 		return err
-	}
-	if fi.IsDir() {
-		fmt.Fprintf(h, "%s\x00dir\x00", path)
-		return nil
 	}
 	fmt.Fprintf(h, "%s\x00%d\x00", path, fi.Size())
 	_, err = io.Copy(h, f)

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
@@ -67,6 +69,25 @@ func TestEvaluateCache(t *testing.T) {
 	write(filepath.Join(root, ".clan-terranix/logs/x"), "log")
 	if !cached() {
 		t.Error("state, outputs or logs written: the cache was not used")
+	}
+	// A gpg-agent's socket or a FIFO in the clan (a HOME inside it, an
+	// editor's) is never opened: a socket cannot be, a FIFO would block.
+	sock, err := net.Listen("unix", filepath.Join(root, "S.agent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sock.Close()
+	if err := syscall.Mkfifo(filepath.Join(root, "fifo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if cached() {
+		t.Error("a socket and a FIFO appeared: the cache was used")
+	}
+	if _, err := (&Evaluator{CacheFile: cache}).Evaluate(context.Background(), l); err != nil {
+		t.Fatalf("a socket and a FIFO in the clan: %v", err)
+	}
+	if !cached() {
+		t.Error("unchanged socket and FIFO: Nix ran again")
 	}
 	if _, err := (&Evaluator{CacheFile: cache, WithNulls: true, NixInstantiate: noNix.NixInstantiate}).Evaluate(context.Background(), l); !errors.Is(err, ErrNixMissing) {
 		t.Error("--with-nulls: the cache of a run without it was used")
