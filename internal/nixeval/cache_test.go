@@ -12,14 +12,21 @@ import (
 	"testing"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/testenv"
 )
 
 // TestEvaluateCache: a second evaluation of unchanged inputs starts no Nix
 // (nix-instantiate is then made unfindable); any input changed, a file
 // inside the clan or one outside it that a module imports, and it runs.
+// The only outside files a confined evaluation reads are those of the
+// nixpkgs chosen (a mutable checkout here: a copy of the upstream lib).
 func TestEvaluateCache(t *testing.T) {
 	requireNix(t)
-	outside := filepath.Join(t.TempDir(), "outside.nix")
+	nixpkgs := t.TempDir()
+	if err := os.CopyFS(nixpkgs, os.DirFS(filepath.Join(testenv.Upstream(t), "nixpkgs-lib"))); err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(nixpkgs, "extra.nix")
 	write := func(path, content string) {
 		t.Helper()
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -31,7 +38,7 @@ func TestEvaluateCache(t *testing.T) {
 	}
 	write(outside, "{ output.o.value = 1; }\n")
 	root := writeClan(t, map[string]string{
-		"machines/web/infrastructure.nix": "{ imports = [ " + outside + " ]; resource.x.y = { }; }\n",
+		"machines/web/infrastructure.nix": "{ imports = [ <nixpkgs/extra.nix> ]; resource.x.y = { }; }\n",
 		"inventory.json":                  `{ "machines": { "web": { "tags": [ "a" ] } } }`,
 	})
 	cache := filepath.Join(root, ".clan-terranix", "eval-cache.json")
@@ -39,11 +46,11 @@ func TestEvaluateCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := (&Evaluator{CacheFile: cache}).Evaluate(context.Background(), l)
+	first, err := (&Evaluator{CacheFile: cache, Nixpkgs: nixpkgs}).Evaluate(context.Background(), l)
 	if err != nil {
 		t.Fatal(err)
 	}
-	noNix := &Evaluator{CacheFile: cache, NixInstantiate: "/nonexistent/nix-instantiate"}
+	noNix := &Evaluator{CacheFile: cache, Nixpkgs: nixpkgs, NixInstantiate: "/nonexistent/nix-instantiate"}
 	cached := func() bool {
 		t.Helper()
 		res, err := noNix.Evaluate(context.Background(), l)
@@ -83,13 +90,13 @@ func TestEvaluateCache(t *testing.T) {
 	if cached() {
 		t.Error("a socket and a FIFO appeared: the cache was used")
 	}
-	if _, err := (&Evaluator{CacheFile: cache}).Evaluate(context.Background(), l); err != nil {
+	if _, err := (&Evaluator{CacheFile: cache, Nixpkgs: nixpkgs}).Evaluate(context.Background(), l); err != nil {
 		t.Fatalf("a socket and a FIFO in the clan: %v", err)
 	}
 	if !cached() {
 		t.Error("unchanged socket and FIFO: Nix ran again")
 	}
-	if _, err := (&Evaluator{CacheFile: cache, WithNulls: true, NixInstantiate: noNix.NixInstantiate}).Evaluate(context.Background(), l); !errors.Is(err, ErrNixMissing) {
+	if _, err := (&Evaluator{CacheFile: cache, Nixpkgs: nixpkgs, WithNulls: true, NixInstantiate: noNix.NixInstantiate}).Evaluate(context.Background(), l); !errors.Is(err, ErrNixMissing) {
 		t.Error("--with-nulls: the cache of a run without it was used")
 	}
 	for name, change := range map[string]func(){
@@ -101,7 +108,7 @@ func TestEvaluateCache(t *testing.T) {
 		if cached() {
 			t.Errorf("%s changed: the cache was used", name)
 		}
-		if first, err = (&Evaluator{CacheFile: cache}).Evaluate(context.Background(), l); err != nil {
+		if first, err = (&Evaluator{CacheFile: cache, Nixpkgs: nixpkgs}).Evaluate(context.Background(), l); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -119,10 +119,25 @@ func (e *Evaluator) cacheKey(layout []byte, choice *nixpkgsChoice) (string, erro
 }
 
 func (e *Evaluator) evaluateLayout(ctx context.Context, root string, layout []byte, choice *nixpkgsChoice) (*Result, string, error) {
-	// The layout goes in on stdin: no temp file to leave behind when killed.
+	lib, err := libDir()
+	if err != nil {
+		return nil, "", err
+	}
+	args, err := confinedArgs(root, lib, choice)
+	if err != nil {
+		return nil, "", err
+	}
+	// The layout goes in on stdin, inside the expression (restrict-eval
+	// cannot read /dev/stdin, an argument would be too long): no temp file
+	// to leave behind when killed.
+	expr := fmt.Sprintf("{ withNulls ? false, nixpkgs ? \"\", nixpkgsLocked ? \"\" }: import %s { inherit withNulls nixpkgs nixpkgsLocked; layout = builtins.fromJSON %s; }\n",
+		nixString(filepath.Join(lib, "eval.nix")), nixString(string(layout)))
 	var res Result
-	args := append([]string{"--argstr", "layoutFile", "/dev/stdin"}, choice.args()...)
-	stderr, err := e.run(ctx, root, "eval.nix", &res, layout, args...)
+	stderr, err := e.runWith(ctx, root, "-", append(os.Environ(), "NIX_PATH="), &res, []byte(expr), append(args, choice.args()...)...)
+	var nixErr *Error
+	if errors.As(err, &nixErr) {
+		explainConfinement(nixErr, root)
+	}
 	if err != nil {
 		return nil, "", err
 	}
@@ -210,29 +225,35 @@ func (e *Evaluator) RenderFile(ctx context.Context, file string) (*Rendered, err
 // Without --show-trace a failure costs no more than the evaluation up to
 // it; with it, the failed evaluation is run again with the trace.
 func (e *Evaluator) run(ctx context.Context, root, entry string, out any, stdin []byte, args ...string) (string, error) {
-	bin, err := e.nixInstantiate()
-	if err != nil {
-		return "", err
-	}
 	dir, err := libDir()
 	if err != nil {
 		return "", err
 	}
+	return e.runWith(ctx, root, filepath.Join(dir, entry), nil, out, stdin, args...)
+}
+
+// runWith is run of target (a file, or "-": the expression on stdin) with
+// env as Nix's environment (nil: this process's).
+func (e *Evaluator) runWith(ctx context.Context, root, target string, env []string, out any, stdin []byte, args ...string) (string, error) {
+	bin, err := e.nixInstantiate()
+	if err != nil {
+		return "", err
+	}
 	argv := append(e.verbosity(), "--eval", "--strict", "--json",
-		filepath.Join(dir, entry), "--arg", "withNulls", strconv.FormatBool(e.WithNulls))
+		target, "--arg", "withNulls", strconv.FormatBool(e.WithNulls))
 	argv = append(argv, args...)
-	stdout, stderr, err := e.exec(ctx, bin, argv, stdin, nil)
+	stdout, stderr, err := e.exec(ctx, bin, argv, stdin, env)
 	if err != nil {
 		nixErr, ok := err.(*Error)
 		if !ok {
 			return "", err
 		}
 		*nixErr = *parseNixError(stderr, root)
-		e.addTrace(ctx, nixErr, bin, argv, stdin, nil)
+		e.addTrace(ctx, nixErr, bin, argv, stdin, env)
 		return "", nixErr
 	}
 	if err := json.Unmarshal(stdout, out); err != nil {
-		return "", fmt.Errorf("decoding the output of %s %s: %w", bin, entry, err)
+		return "", fmt.Errorf("decoding the output of %s %s: %w", bin, target, err)
 	}
 	return stderr, nil
 }

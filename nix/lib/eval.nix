@@ -1,11 +1,12 @@
 # Entry point of `nix-instantiate --eval --strict --json`: every workspace of
-# a clan in one process. layoutFile is the JSON of Go's clan.Layout;
+# a clan in one process. layout is Go's clan.Layout (the Go side passes it
+# inside the expression on stdin: restrict-eval cannot read /dev/stdin);
+# layoutFile, a file holding its JSON, is the way to call it by hand.
 # nixpkgs/nixpkgsLocked name nixpkgs' lib (nixpkgs/find.nix).
-{ layoutFile, withNulls ? false, nixpkgs ? "", nixpkgsLocked ? "" }:
+{ layoutFile ? null, layout ? builtins.fromJSON (builtins.readFile layoutFile), withNulls ? false, nixpkgs ? "", nixpkgsLocked ? "" }:
 let found = import ./nixpkgs/find.nix { inherit nixpkgs nixpkgsLocked; }; in
 import ./clan.nix {
-  layout = builtins.fromJSON (builtins.readFile layoutFile);
-  inherit withNulls;
+  inherit layout withNulls;
   nixpkgsLib = if found == null then null else found.lib;
   nixpkgsPkgs = if found == null then null else found.pkgs;
 }

@@ -15,7 +15,8 @@ let lib = import "${dir}/lib"; in
 {
   inherit dir lib;
   # A full nixpkgs (not nixpkgs.lib) gives the `pkgs` module argument, as
-  # Terranix has it; imported only when a module uses it.
-  pkgs = if builtins.pathExists "${dir}/pkgs/top-level" && builtins.pathExists "${dir}/default.nix" then import dir { } else null;
+  # Terranix has it; imported only when a module uses it. No config or
+  # overlays from the user's home: the evaluation is pure (and confined).
+  pkgs = if builtins.pathExists "${dir}/pkgs/top-level" && builtins.pathExists "${dir}/default.nix" then import dir { config = { }; overlays = [ ]; } else null;
   info = { kind = "nixpkgs"; nixpkgs = dir; version = lib.version or ""; };
 }

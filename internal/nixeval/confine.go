@@ -1,0 +1,113 @@
+package nixeval
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/clan-terranix/clan-terranix/internal/clan"
+)
+
+// A workspace is evaluated confined: Nix's restrict-eval lets it read only
+// the paths on its search path, and confinedArgs puts there exactly what an
+// evaluation needs. Nix compares paths by prefix, so the clan is listed by
+// its entries minus those no evaluation may read: terraform-state/ (one
+// machine must not read another's state), .git, the work dir, and each
+// machines/<m>/terraform-outputs.json (written by apply; skipInput keeps it
+// out of the cache key, so reading it would also make the cache wrong).
+//
+// restrict-eval also makes builtins.getEnv return "" and refuses
+// fetchurl/fetchGit of anything not allowed; builtins.currentTime stays
+// available (Nix 2.8 has no setting for it): docs/guide.md says so.
+
+// storeDir is where Nix keeps its store; a configuration may read any of it
+// (its inputs, nixpkgs, fetched sources), as in a pure flake evaluation.
+const storeDir = "/nix/store"
+
+// confinedArgs are the nix-instantiate flags of a confined evaluation of the
+// clan at root with the evaluator in lib and nixpkgs' lib from choice.
+// `<nixpkgs>` in a module means the nixpkgs chosen (runEnv empties NIX_PATH).
+func confinedArgs(root, lib string, choice *nixpkgsChoice) ([]string, error) {
+	paths, err := clanInputs(root)
+	if err != nil {
+		return nil, err
+	}
+	paths = append(paths, lib, storeDir)
+	args := []string{"--option", "restrict-eval", "true"}
+	if choice != nil && choice.Locked == nil && choice.Path != "" {
+		args = append(args, "-I", "nixpkgs="+choice.Path)
+	}
+	seen := map[string]bool{}
+	for _, p := range paths {
+		// Nix checks the path as written and again with links resolved.
+		for _, q := range []string{p, resolved(p)} {
+			if !seen[q] {
+				seen[q] = true
+				args = append(args, "-I", fmt.Sprintf("clan-terranix-input-%d=%s", len(seen), q))
+			}
+		}
+	}
+	return args, nil
+}
+
+// clanInputs lists the clan's paths an evaluation may read.
+func clanInputs(root string) ([]string, error) {
+	skip := skipInput(false)
+	var paths []string
+	var walk func(rel string, depth int) error
+	walk = func(rel string, depth int) error {
+		entries, err := os.ReadDir(filepath.Join(root, rel))
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", filepath.Join(root, rel), err)
+		}
+		for _, e := range entries {
+			r := filepath.ToSlash(filepath.Join(rel, e.Name()))
+			if skip(r, e.IsDir()) {
+				continue
+			}
+			// Only machines/<m>/ holds a file to leave out: list it by entries.
+			if e.IsDir() && (r == clan.MachinesDir || depth == 1 && rel == clan.MachinesDir) {
+				if err := walk(r, depth+1); err != nil {
+					return err
+				}
+				continue
+			}
+			paths = append(paths, filepath.Join(root, r))
+		}
+		return nil
+	}
+	if err := walk("", 0); err != nil {
+		return nil, err
+	}
+	sort.Strings(paths)
+	return paths, nil
+}
+
+func resolved(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}
+
+// nixString quotes s as a Nix string literal.
+func nixString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, `${`, `\${`).Replace(s) + `"`
+}
+
+// forbiddenRe matches Nix's refusal of a path outside the allowed ones.
+var forbiddenRe = regexp.MustCompile(`access to (?:absolute|canonical) path '([^']*)' is forbidden in restricted mode`)
+
+// explainConfinement rewrites Nix's refusal of a path as the rule it broke;
+// other errors stay as they are.
+func explainConfinement(err *Error, root string) {
+	m := forbiddenRe.FindStringSubmatch(err.Message)
+	if m == nil {
+		return
+	}
+	err.Message = fmt.Sprintf("reads %s: evaluation is confined to the clan's source (not terraform-state/, .git, %s or terraform-outputs.json); pass an outside value as a file in the clan, a flake input, or a TF_VAR_* variable for secrets (docs/guide.md)",
+		relativeTo(root, m[1]), clan.WorkDir)
+}
