@@ -1,11 +1,13 @@
 package nixeval
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
@@ -100,6 +102,27 @@ func nixString(s string) string {
 
 // forbiddenRe matches Nix's refusal of a path outside the allowed ones.
 var forbiddenRe = regexp.MustCompile(`access to (?:absolute|canonical) path '([^']*)' is forbidden in restricted mode`)
+
+// locateRefusal finds the file whose read was refused: Nix gives no
+// position without its trace, so a refused evaluation is run again with it
+// (once; a confined run that succeeds costs nothing more).
+func (e *Evaluator) locateRefusal(ctx context.Context, err *Error, root, bin string, argv []string, stdin []byte, env []string) {
+	if err.File != "" || !forbiddenRe.MatchString(err.Message) {
+		return
+	}
+	traced := err.Output
+	if !err.ShowTrace {
+		_, traced, _ = e.exec(ctx, bin, append([]string{"--show-trace"}, argv...), stdin, env)
+	}
+	for _, m := range positionRe.FindAllStringSubmatch(traced, -1) {
+		if within(root, m[1]) {
+			err.File = relativeTo(root, m[1])
+			err.Line, _ = strconv.Atoi(m[2])
+			err.Col, _ = strconv.Atoi(m[3])
+			return
+		}
+	}
+}
 
 // explainConfinement rewrites Nix's refusal of a path as the rule it broke;
 // other errors stay as they are.
