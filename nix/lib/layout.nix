@@ -8,8 +8,16 @@ let
   hasSuffix = s: x: let l = b.stringLength x; n = b.stringLength s; in l >= n && b.substring (l - n) n x == s;
   entries = dir: if b.pathExists dir then b.readDir dir else { };
   nixFiles = dir: b.attrValues (named dir);
-  named = dir: let e = entries dir; in b.listToAttrs (map (n: { name = b.substring 0 (b.stringLength n - 4) n; value = "${dir}/${n}"; })
-    (b.filter (n: e.${n} == "regular" && hasSuffix ".nix" n) (b.attrNames e)));
+  # A linked .nix file counts as the file it leads to, as in files mode
+  # (Go's clan.Confined, which also refuses links leading outside the clan
+  # before Nix runs). In the flake's source copy a link whose target was
+  # left out (untracked in git) leads nowhere: skipping it would destroy
+  # its resources on the next apply, so it is an error.
+  named = dir: let e = entries dir; in b.listToAttrs (map (n: { name = b.substring 0 (b.stringLength n - 4) n; value = linked dir n e.${n}; })
+    (b.filter (n: (e.${n} == "regular" || e.${n} == "symlink") && hasSuffix ".nix" n) (b.attrNames e)));
+  linked = dir: n: type: let p = "${dir}/${n}"; in
+    if type == "regular" || b.pathExists p then p
+    else b.throw "clan-terranix: ${b.substring (b.stringLength r + 1) (b.stringLength p) p} is a symbolic link to a file that is not in the flake's source (untracked in git, or outside the clan): commit the file it leads to";
   existing = p: if b.pathExists p then p else "";
   machineDirs = let e = entries "${r}/machines"; in
     b.filter (n: e.${n} == "directory" && b.substring 0 1 n != ".") (b.attrNames e);
