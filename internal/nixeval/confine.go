@@ -100,23 +100,32 @@ func nixString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, `${`, `\${`).Replace(s) + `"`
 }
 
-// forbiddenRe matches Nix's refusal of a path outside the allowed ones.
-var forbiddenRe = regexp.MustCompile(`access to (?:absolute|canonical) path '([^']*)' is forbidden in restricted mode`)
+var (
+	// forbiddenRe matches Nix's refusal of a path outside the allowed ones
+	// (restrict-eval in files mode, pure evaluation in flake mode).
+	forbiddenRe = regexp.MustCompile(`access to (?:absolute|canonical) path '([^']*)' is forbidden in (?:restricted|pure eval) mode`)
+	// leftOutRe matches a path of the flake's source left out of the copy
+	// evaluated (flake-output.nix), once the store prefix is stripped.
+	leftOutRe = regexp.MustCompile(`(?:getting status of|opening file) '((?:` + clan.StateDir + `|` + regexp.QuoteMeta(clan.WorkDir) + `)(?:/[^']*)?)': No such file or directory`)
+	refusedRe = regexp.MustCompile(forbiddenRe.String() + `|` + leftOutRe.String())
+)
 
 // locateRefusal finds the file whose read was refused: Nix gives no
 // position without its trace, so a refused evaluation is run again with it
-// (once; a confined run that succeeds costs nothing more).
-func (e *Evaluator) locateRefusal(ctx context.Context, err *Error, root, bin string, argv []string, stdin []byte, env []string) {
-	if err.File != "" || !forbiddenRe.MatchString(err.Message) {
+// (once; a confined run that succeeds costs nothing more). rel gives a
+// position's file relative to the clan, "" when it is not the clan's.
+func (e *Evaluator) locateRefusal(ctx context.Context, err *Error, rel func(string) string, bin string, argv []string, stdin []byte, env []string) {
+	if err.File != "" || !refusedRe.MatchString(err.Message) {
 		return
 	}
 	traced := err.Output
 	if !err.ShowTrace {
 		_, traced, _ = e.exec(ctx, bin, append([]string{"--show-trace"}, argv...), stdin, env)
 	}
+	// The first position is the innermost: where the read is written.
 	for _, m := range positionRe.FindAllStringSubmatch(traced, -1) {
-		if within(root, m[1]) {
-			err.File = relativeTo(root, m[1])
+		if f := rel(m[1]); f != "" {
+			err.File = f
 			err.Line, _ = strconv.Atoi(m[2])
 			err.Col, _ = strconv.Atoi(m[3])
 			return
@@ -129,7 +138,9 @@ func (e *Evaluator) locateRefusal(ctx context.Context, err *Error, root, bin str
 func explainConfinement(err *Error, root string) {
 	m := forbiddenRe.FindStringSubmatch(err.Message)
 	if m == nil {
-		return
+		if m = leftOutRe.FindStringSubmatch(err.Message); m == nil {
+			return
+		}
 	}
 	err.Message = fmt.Sprintf("reads %s: evaluation is confined to the clan's source (not terraform-state/, .git, %s or terraform-outputs.json); pass an outside value as a file in the clan, a flake input, or a TF_VAR_* variable for secrets (docs/guide.md)",
 		relativeTo(root, m[1]), clan.WorkDir)

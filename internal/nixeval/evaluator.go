@@ -250,7 +250,12 @@ func (e *Evaluator) runWith(ctx context.Context, root, target string, env []stri
 		}
 		*nixErr = *parseNixError(stderr, root)
 		e.addTrace(ctx, nixErr, bin, argv, stdin, env)
-		e.locateRefusal(ctx, nixErr, root, bin, argv, stdin, env)
+		e.locateRefusal(ctx, nixErr, func(f string) string {
+			if within(root, f) {
+				return relativeTo(root, f)
+			}
+			return ""
+		}, bin, argv, stdin, env)
 		return "", nixErr
 	}
 	if err := json.Unmarshal(stdout, out); err != nil {

@@ -77,6 +77,13 @@ func (e *Evaluator) flakeEval(ctx context.Context, root, apply string, out any, 
 		nixErr.File = storeSourceRe.ReplaceAllString(nixErr.File, "")
 		nixErr.Message = storeSourceRe.ReplaceAllString(nixErr.Message, "")
 		e.addTrace(ctx, nixErr, bin, argv, nil, env)
+		e.locateRefusal(ctx, nixErr, func(f string) string {
+			if loc := storeSourceRe.FindStringIndex(f); loc != nil && loc[0] == 0 {
+				return f[loc[1]:]
+			}
+			return ""
+		}, bin, argv, nil, env)
+		explainConfinement(nixErr, "")
 		return "", nixErr
 	}
 	if err := json.Unmarshal(stdout, out); err != nil {

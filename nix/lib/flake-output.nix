@@ -15,7 +15,17 @@
 # after inventory.json changed (an error when it no longer does).
 { withNulls ? false, targetHosts ? false }:
 let
-  layout = import ./layout.nix self;
+  src = toString (self.outPath or self);
+  # terraform-state/ is committed, so it is in the flake's source: the
+  # workspaces are evaluated from a copy without it (and without the work
+  # dir), so that no machine's configuration reads another's state. The
+  # name keeps the `-source` that nixeval strips from messages.
+  confined = builtins.path {
+    path = src;
+    name = "source";
+    filter = p: _: p != "${src}/terraform-state" && p != "${src}/.clan-terranix";
+  };
+  layout = import ./layout.nix confined;
   clanInventory = if clan == null then null else clan.inventory;
   hosts = builtins.mapAttrs (_: v: v.deploy.targetHost) clanInventory.machines;
 in
