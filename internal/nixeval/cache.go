@@ -27,8 +27,9 @@ import (
 //     of every file outside it that Nix evaluated last time (Nix -v names
 //     each file it imports).
 //
-// A file outside the clan read with builtins.readFile, not imported, is not
-// seen: docs/guide.md says so.
+// A file outside the clan read with builtins.readFile, not imported, would
+// not be seen: the confined evaluation (confine.go) lets Nix read none but
+// in the store and the nixpkgs chosen.
 type cacheEntry struct {
 	Key     string   `json:"key"`
 	Outside []string `json:"outside"`
