@@ -1,11 +1,16 @@
 package nixeval
 
 import (
+	"context"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/testenv"
 )
 
 // TestClanInputs: the clan's paths an evaluation may read are its entries
@@ -48,5 +53,36 @@ func TestNixString(t *testing.T) {
 		if err := json.Unmarshal(out, &got); err != nil || got != s {
 			t.Errorf("%q: Nix reads %s (%v)", s, out, err)
 		}
+	}
+}
+
+// TestEvaluateConfinedWithNixpkgs: under restrict-eval a full nixpkgs still
+// gives pkgs (imported without the user's config, which would be read from
+// the home folder), and <nixpkgs> in a module is the nixpkgs chosen, with
+// NIX_PATH not passed on.
+func TestEvaluateConfinedWithNixpkgs(t *testing.T) {
+	requireNix(t)
+	full := writeClan(t, map[string]string{
+		"default.nix":          "{ config ? throw \"no config given\", ... }: builtins.seq config { hello = \"/nix/store/hello\"; }\n",
+		"pkgs/top-level/.keep": "",
+	})
+	if err := os.CopyFS(filepath.Join(full, "lib"), os.DirFS(filepath.Join(testenv.Upstream(t), "nixpkgs-lib", "lib"))); err != nil {
+		t.Fatal(err)
+	}
+	root := writeClan(t, map[string]string{
+		"machines/web/infrastructure.nix": "{ pkgs, ... }: { output.h.value = \"${pkgs.hello}/bin/hello\"; output.n.value = (import <nixpkgs> { config = { }; }).hello; }\n",
+	})
+	t.Setenv("NIX_PATH", "nixpkgs=/nonexistent")
+	l, err := clan.Discover(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := (&Evaluator{Nixpkgs: full}).Evaluate(context.Background(), l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(res.Workspaces["web"].Config)
+	if want := `{"output":{"h":{"value":"/nix/store/hello/bin/hello"},"n":{"value":"/nix/store/hello"}}}`; string(got) != want {
+		t.Errorf("config %s, want %s", got, want)
 	}
 }
