@@ -15,8 +15,8 @@ import (
 
 // A workspace is evaluated confined: Nix's restrict-eval lets it read only
 // the paths on its search path, and confinedArgs puts there exactly what an
-// evaluation needs. Nix compares paths by prefix, so the clan is listed by
-// its entries minus those no evaluation may read: terraform-state/ (one
+// evaluation needs. Nix allows a path with everything below it, so the clan
+// is listed by its entries minus those no evaluation may read: terraform-state/ (one
 // machine must not read another's state), .git, the work dir, and each
 // machines/<m>/terraform-outputs.json (written by apply; skipInput keeps it
 // out of the cache key, so reading it would also make the cache wrong).
@@ -31,7 +31,8 @@ const storeDir = "/nix/store"
 
 // confinedArgs are the nix-instantiate flags of a confined evaluation of the
 // clan at root with the evaluator in lib and nixpkgs' lib from choice.
-// `<nixpkgs>` in a module means the nixpkgs chosen (runEnv empties NIX_PATH).
+// `<nixpkgs>` in a module means the nixpkgs chosen (evaluateLayout empties
+// NIX_PATH: its entries would be readable too).
 func confinedArgs(root, lib string, choice *nixpkgsChoice) ([]string, error) {
 	paths, err := clanInputs(root)
 	if err != nil {
