@@ -71,8 +71,9 @@ func clanInputs(root string) ([]string, error) {
 			if skip(r, e.IsDir()) {
 				continue
 			}
-			// Only machines/<m>/ holds a file to leave out: list it by entries.
-			if e.IsDir() && (r == clan.MachinesDir || depth == 1 && rel == clan.MachinesDir) {
+			// Only machines/<m>/ can hold a file to leave out: such a folder
+			// is listed by entries (the others whole: fewer arguments).
+			if e.IsDir() && (r == clan.MachinesDir || depth == 1 && rel == clan.MachinesDir && hasOutputs(root, r)) {
 				if err := walk(r, depth+1); err != nil {
 					return err
 				}
@@ -87,6 +88,11 @@ func clanInputs(root string) ([]string, error) {
 	}
 	sort.Strings(paths)
 	return paths, nil
+}
+
+func hasOutputs(root, machineDir string) bool {
+	_, err := os.Lstat(filepath.Join(root, machineDir, clan.OutputsFile))
+	return err == nil
 }
 
 func resolved(p string) string {

@@ -22,6 +22,7 @@ func TestClanInputs(t *testing.T) {
 		"machines/m1/infrastructure.nix":                "{ }",
 		"machines/m1/terraform-outputs.json":            "{}",
 		"machines/m1/keys/ssh.pub":                      "ssh-ed25519 A",
+		"machines/m2/infrastructure.nix":                "{ }",
 		"terraform-state/machines/m1/terraform.tfstate": "{}",
 		".git/HEAD":                                     "ref: refs/heads/main",
 		".clan-terranix/eval-cache.json":                "{}",
@@ -35,7 +36,7 @@ func TestClanInputs(t *testing.T) {
 		r, _ := filepath.Rel(root, p)
 		rel = append(rel, filepath.ToSlash(r))
 	}
-	want := []string{"inventory.json", "machines/m1/infrastructure.nix", "machines/m1/keys", "network.txt"}
+	want := []string{"inventory.json", "machines/m1/infrastructure.nix", "machines/m1/keys", "machines/m2", "network.txt"}
 	if !slices.Equal(rel, want) {
 		t.Errorf("clanInputs = %q, want %q", rel, want)
 	}
