@@ -149,6 +149,12 @@ func explainConfinement(err *Error, root string) {
 			return
 		}
 	}
-	err.Message = fmt.Sprintf("reads %s: evaluation is confined to the clan's source (not terraform-state/, .git, %s or terraform-outputs.json); pass an outside value as a file in the clan, a flake input, or a TF_VAR_* variable for secrets (docs/guide.md)",
-		relativeTo(root, m[1]), clan.WorkDir)
+	// Flake mode (no root) reads the flake's source: no .git, and the
+	// outputs files are readable there (NixOS reads them).
+	excluded := fmt.Sprintf("terraform-state/, .git, %s or terraform-outputs.json", clan.WorkDir)
+	if root == "" {
+		excluded = "terraform-state/, nor files outside the flake's source"
+	}
+	err.Message = fmt.Sprintf("reads %s: evaluation is confined to the clan's source (not %s); pass an outside value as a file in the clan, a flake input, or a TF_VAR_* variable for secrets (docs/guide.md)",
+		relativeTo(root, m[1]), excluded)
 }
