@@ -66,7 +66,10 @@ func evalReal(t *testing.T, clan, expr string, out any) {
 	nix := needNix(t, "nix-instantiate")
 	full := `let r = import ./testdata/real-clan.nix { upstream = ` + upstream + `; repo = ` + abs(t, "../..") + `; };
   dir = "` + clan + `"; in ` + expr
-	cmd := exec.Command(nix, "--eval", "--strict", "--json", "-E", full)
+	// Read-write as `nix eval` of a flake is: flake-output.nix evaluates the
+	// workspaces from a filtered copy of the clan's source (builtins.path),
+	// which must be in the store to be read.
+	cmd := exec.Command(nix, "--eval", "--strict", "--json", "--read-write-mode", "-E", full)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	data, err := cmd.Output()
