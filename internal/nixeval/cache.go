@@ -160,9 +160,6 @@ func hashFile(h hash.Hash, path string) error {
 		return err
 	}
 	defer f.Close()
-	if fi, err = f.Stat(); err != nil {
-		return err
-	}
 	fmt.Fprintf(h, "%s\x00%d\x00", path, fi.Size())
 	_, err = io.Copy(h, f)
 	return err
