@@ -44,13 +44,24 @@ var inProgress = []struct{ file, op string }{
 
 var commitHooks = []string{"pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"}
 
-// Readiness reads the repository's state for committing.
+// Readiness reads the repository's state for committing. It runs before
+// the first workspace of a run starts, so its two git processes run side by
+// side and HEAD is read from the file git keeps it in (a symbolic ref is
+// "ref: refs/heads/<branch>", a detached HEAD a bare commit id; only a
+// reftable repository needs a third process).
 func (r Repo) Readiness(ctx context.Context) (Readiness, error) {
 	var rd Readiness
+	sign := make(chan bool, 1)
+	go func() {
+		v, _ := r.Run(ctx, "config", "--bool", "commit.gpgsign")
+		sign <- v == "true"
+	}()
 	out, err := r.Run(ctx, "rev-parse", "--absolute-git-dir", "--git-path", "hooks")
+	rd.Sign = <-sign
 	if err != nil {
 		return rd, err
 	}
+	signing.Store(r.Dir, rd.Sign)
 	gitDir, hooksDir, _ := strings.Cut(out, "\n")
 	if !filepath.IsAbs(hooksDir) {
 		hooksDir = filepath.Join(r.Dir, hooksDir)
@@ -61,13 +72,18 @@ func (r Repo) Readiness(ctx context.Context) (Readiness, error) {
 			break
 		}
 	}
-	branch, err := r.CurrentBranch(ctx)
+	head, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
 	if err != nil {
-		return rd, err
+		return rd, fmt.Errorf("reading HEAD of %s: %w", r.Dir, err)
 	}
-	rd.Detached = branch == ""
-	if v, _ := r.Run(ctx, "config", "--bool", "commit.gpgsign"); v == "true" {
-		rd.Sign = true
+	rd.Detached = !strings.HasPrefix(string(head), "ref: refs/heads/")
+	if strings.HasPrefix(string(head), "ref: refs/heads/.invalid") {
+		// A reftable repository keeps HEAD elsewhere: ask git.
+		branch, err := r.CurrentBranch(ctx)
+		if err != nil {
+			return rd, err
+		}
+		rd.Detached = branch == ""
 	}
 	for _, h := range commitHooks {
 		if fi, err := os.Stat(filepath.Join(hooksDir, h)); err == nil && fi.Mode()&0o111 != 0 {
