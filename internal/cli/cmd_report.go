@@ -123,7 +123,7 @@ func reportPage(ctx context.Context, lc *loadedClan, runs int) (report.Page, err
 	if err := lc.Graph.SVG(ctx, &svg, styles); err != nil {
 		return p, err
 	}
-	p.GraphSVG = template.HTML(svg.String()) // Graphviz escapes the names it writes
+	p.GraphSVG = template.HTML(svg.String()) // graph.SVG escapes the names it writes
 	return p, nil
 }
 

@@ -20,7 +20,7 @@ var Formats = []string{"text", "dot", "mermaid", "json", "svg"}
 //   - dot: Graphviz; an edge "a" -> "b" reads "a depends on b".
 //   - mermaid: a flowchart, same edge direction as dot.
 //   - json: see JSONGraph.
-//   - svg: the dot rendering laid out by Graphviz, in-process (see SVG).
+//   - svg: a layered drawing, dependencies below (see SVG).
 func (g *Graph) Render(w io.Writer, format string) error {
 	bw := bufio.NewWriter(w)
 	switch format {
@@ -61,16 +61,13 @@ func (g *Graph) renderText(w *bufio.Writer) {
 	}
 }
 
-func (g *Graph) renderDOT(w *bufio.Writer) { g.writeDOT(w, nil) }
-
-// writeDOT writes the dot rendering; styles adds attributes to nodes (SVG's colours).
-func (g *Graph) writeDOT(w *bufio.Writer, styles map[string]NodeStyle) {
+func (g *Graph) renderDOT(w *bufio.Writer) {
 	fmt.Fprintln(w, "// an edge \"a\" -> \"b\" reads: a depends on b")
 	fmt.Fprintln(w, "digraph workspaces {")
 	fmt.Fprintln(w, "  rankdir=BT;")
 	fmt.Fprintln(w, "  node [shape=box];")
 	for _, n := range g.names {
-		fmt.Fprintf(w, "  %s%s;\n", dotQuote(n), styles[n].attributes())
+		fmt.Fprintf(w, "  %s;\n", dotQuote(n))
 	}
 	for _, n := range g.names {
 		for _, d := range g.Dependencies(n) {

@@ -39,7 +39,7 @@ buildGo {
   };
 
   # Computed here from `go mod vendor` (nix hash path vendor) for the go.mod of 2026-11-26.
-  vendorHash = "sha256-Ws6SbNVgszW00wqtNVgM0yIAnoTBpadzuO3rvzDfuLo=";
+  vendorHash = "sha256-0Ym/eL5rfZ8093dOB2HXrYvma9VrSXHy2atdEvVm56c=";
 
   subPackages = [ "cmd/clan-terranix" ];
 
