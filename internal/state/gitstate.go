@@ -26,14 +26,7 @@ type gitState struct {
 // revert (turned into a warning by --no-safeguards). With commit.gpgsign it
 // checks that signing works; it says once that commit hooks are not run.
 func (s *Session) checkGitState(ctx context.Context) error {
-	v, _ := gitStates.LoadOrStore(s.Paths.Root, &gitState{})
-	g := v.(*gitState)
-	g.once.Do(func() {
-		g.rd, g.err = s.repo.Readiness(ctx)
-		if g.err == nil && g.rd.Sign {
-			g.signErr = s.repo.CheckSigning(ctx)
-		}
-	})
+	g := readGitState(ctx, s.repo)
 	if g.err != nil {
 		return g.err
 	}
@@ -51,4 +44,23 @@ func (s *Session) checkGitState(ctx context.Context) error {
 		})
 	}
 	return nil
+}
+
+// ReadGitState reads ahead what the run's first state session will ask of
+// the repository at root (see checkGitState), so that its git processes run
+// while the clan is evaluated instead of before the first workspace starts.
+func ReadGitState(ctx context.Context, root string) {
+	readGitState(ctx, gitcli.Repo{Dir: root})
+}
+
+func readGitState(ctx context.Context, repo gitcli.Repo) *gitState {
+	v, _ := gitStates.LoadOrStore(repo.Dir, &gitState{})
+	g := v.(*gitState)
+	g.once.Do(func() {
+		g.rd, g.err = repo.Readiness(ctx)
+		if g.err == nil && g.rd.Sign {
+			g.signErr = repo.CheckSigning(ctx)
+		}
+	})
+	return g
 }
