@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 )
 
@@ -38,13 +39,13 @@ After each apply the state is committed to git, even when the apply failed.`,
 }
 
 func runApply(ctx context.Context, opts *applyOptions) error {
-	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
+	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}
-	if err := checkFirst(ctx, opts.GlobalOptions, lc, runner, selected, &opts.Run, opts.NoCheck); err != nil {
+	if err := checkFirst(ctx, opts.GlobalOptions, run, selected, &opts.Run, opts.NoCheck); err != nil {
 		return err
 	}
-	_, err = operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run)
+	_, err = operate(ctx, opts.GlobalOptions, run, operation.Apply, selected, &opts.Run, app.OperateOptions{})
 	return err
 }

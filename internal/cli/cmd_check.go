@@ -8,10 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/check"
-	"github.com/clan-terranix/clan-terranix/internal/nixeval"
-	"github.com/clan-terranix/clan-terranix/internal/operation"
-	"github.com/clan-terranix/clan-terranix/internal/tofu"
 )
 
 type checkOptions struct {
@@ -54,15 +52,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	name := opts.Engine
-	if name == "" {
-		name = lc.Settings.Engine
-	}
-	engine, err := tofu.Find(ctx, name)
-	if err != nil {
-		return err
-	}
-	problems, err := checkWorkspaces(ctx, lc, engine, pluginCacheEnv(), selected)
+	problems, err := app.Check(ctx, opts.appOptions(opts.Eval), lc, selected)
 	if err != nil {
 		return err
 	}
@@ -85,53 +75,10 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	return nil
 }
 
-// checkWorkspaces validates the selected workspaces' configs against their
-// providers' schemas with engine, env added to its environment.
-func checkWorkspaces(ctx context.Context, lc *loadedClan, engine *tofu.Engine, env []string, selected []string) ([]check.Problem, error) {
-	ev := &nixeval.Evaluator{}
-	c := &check.Checker{
-		Root:    lc.Root,
-		Set:     lc.Set,
-		Schemas: &check.Schemas{Root: lc.Root, Engine: engine, Env: env},
-		Locate:  ev.Positions,
-	}
-	return c.Check(ctx, selected)
-}
-
 // checkFailed prints every problem, one line each, and fails the command.
 func checkFailed(g *GlobalOptions, problems []check.Problem) error {
 	for _, p := range problems {
 		fmt.Fprintln(g.Stderr, "clan-terranix: "+p.Error())
 	}
 	return &exitError{code: 1, err: errors.New(check.Summary(problems))}
-}
-
-// checkFirst runs the check before a plan or apply starts anything. With
-// --changed it leaves out the workspaces that will not run: their config is
-// the one their last apply took, and checking them would cost a run with
-// nothing to do most of its time.
-func checkFirst(ctx context.Context, g *GlobalOptions, lc *loadedClan, runner *operation.Runner, selected []string, rf *RunFlags, skip bool) error {
-	if skip {
-		return nil
-	}
-	if rf.Changed {
-		var toRun []string
-		for _, name := range selected {
-			if st, err := runner.Status(name); err != nil || st.NeedsRun() {
-				toRun = append(toRun, name)
-			}
-		}
-		selected = toRun
-	}
-	problems, err := checkWorkspaces(ctx, lc, runner.Engine, runner.Env, selected)
-	if err == nil && len(problems) > 0 {
-		err = checkFailed(g, problems)
-	}
-	if err != nil {
-		if k, ok := runner.Keeper.(*sessionKeeper); ok && k.snapshot != nil {
-			k.snapshot() // no git process outlives a run that stops here
-		}
-		return err
-	}
-	return nil
 }

@@ -7,10 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
-	"github.com/clan-terranix/clan-terranix/internal/tofu"
 )
 
 type driftOptions struct {
@@ -50,16 +49,15 @@ workspace runs tofu.`,
 }
 
 func runDrift(ctx context.Context, opts *driftOptions) error {
-	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
+	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}
-	runner.NoRefresh = false
-	results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Plan, selected, &opts.Run)
+	results, err := operate(ctx, opts.GlobalOptions, run, operation.Plan, selected, &opts.Run, app.OperateOptions{})
 	if err != nil {
 		return err
 	}
-	if err := writeDriftRecord(lc.Root, results); err != nil {
+	if err := writeDriftRecord(run.Clan().Root, results); err != nil {
 		warn(opts.Stderr, []string{"keeping what drift found for the report: " + err.Error()})
 	}
 	var drifted []string
@@ -79,17 +77,4 @@ func runDrift(ctx context.Context, opts *driftOptions) error {
 		return &exitError{code: 2}
 	}
 	return nil
-}
-
-// retryPolicy is the retry policy of the clan's settings (retry.attempts,
-// retry.patterns added to tofu's default transient errors).
-func retryPolicy(s *clan.Settings) (*tofu.RetryPolicy, error) {
-	if s == nil || s.Retry == nil {
-		return nil, nil
-	}
-	p, err := tofu.NewRetryPolicy(s.Retry.Attempts, s.Retry.Patterns)
-	if err != nil {
-		return nil, fmt.Errorf("%s: infra-manager settings: %v", clan.ServiceFile, err)
-	}
-	return p, nil
 }

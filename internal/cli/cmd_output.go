@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 )
 
@@ -53,13 +54,13 @@ func runOutput(ctx context.Context, opts *outputOptions) error {
 	if names, err = lc.Graph.Select(names, false, false); err != nil {
 		return err
 	}
-	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	run, err := app.Open(ctx, opts.appOptions(opts.Eval), lc, opts.ui(), nil)
 	if err != nil {
 		return err
 	}
 	all := map[string]map[string]operation.OutputValue{}
 	for _, n := range names {
-		if all[n], err = runner.Outputs(ctx, n); err != nil {
+		if all[n], err = run.Outputs(ctx, n); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
@@ -59,15 +60,16 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	if opts.Format != "text" && opts.Format != "markdown" {
 		return fmt.Errorf("--format %q: use text or markdown", opts.Format)
 	}
-	lc, runner, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
+	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}
-	if err := checkFirst(ctx, opts.GlobalOptions, lc, runner, selected, &opts.Run, opts.NoCheck); err != nil {
+	if err := checkFirst(ctx, opts.GlobalOptions, run, selected, &opts.Run, opts.NoCheck); err != nil {
 		return err
 	}
-	runner.Show, opts.Run.present = planPresentation(opts)
-	results, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Plan, selected, &opts.Run)
+	var oo app.OperateOptions
+	oo.Show, opts.Run.present = planPresentation(opts)
+	results, err := operate(ctx, opts.GlobalOptions, run, operation.Plan, selected, &opts.Run, oo)
 	if err != nil {
 		return err
 	}

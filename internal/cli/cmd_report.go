@@ -81,7 +81,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 // reportPage gathers what the page shows; nothing of it starts tofu.
 func reportPage(ctx context.Context, lc *loadedClan, runs int) (report.Page, error) {
 	p := report.Page{Clan: filepath.Base(lc.Root), Generated: time.Now()}
-	runner := &operation.Runner{Root: lc.Root, Set: lc.Set}
+	runner := operation.New(operation.Config{Root: lc.Root, Set: lc.Set})
 	isRepo := gitcli.IsRepo(ctx, lc.Root)
 	drift := readDriftRecord(lc.Root)
 	styles := map[string]graph.NodeStyle{}
@@ -108,8 +108,8 @@ func reportPage(ctx context.Context, lc *loadedClan, runs int) (report.Page, err
 			}
 		}
 		switch {
-		case lockHolder(lc, w) != "":
-			pw.Status, pw.Detail = report.PageLocked, "by "+lockHolder(lc, w)
+		case lc.LockHolder(w) != "":
+			pw.Status, pw.Detail = report.PageLocked, "by "+lc.LockHolder(w)
 		case len(pw.Runs) > 0 && (pw.Runs[0].Result == "failed" || pw.Runs[0].Result == "interrupted"):
 			pw.Status, pw.Detail = report.PageFailed, "("+pw.Runs[0].Command+" "+pw.Runs[0].Result+")"
 		case drift[name].Drifted && (len(pw.Runs) == 0 || drift[name].Time.After(pw.Runs[0].When)):

@@ -13,8 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/clan"
-	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
@@ -72,8 +72,9 @@ func stateWorkspaces(lc *loadedClan, names []string, all bool) ([]*workspace.Wor
 }
 
 // prepareStateRun loads the clan, resolves the workspaces of a state command
-// and sets up the tofu runner (engine and secrets) for them.
-func prepareStateRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []string, all bool) (*loadedClan, []*workspace.Workspace, *operation.Runner, error) {
+// and sets up tofu (engine and secrets) for them. encryption, when not nil,
+// says which state encryption tofu uses, given the settings' (nil: none).
+func prepareStateRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []string, all bool, encryption func(*state.Encryption) (*state.Encryption, error)) (*loadedClan, []*workspace.Workspace, *app.Run, error) {
 	lc, err := loadClan(ctx, g, eo)
 	if err != nil {
 		return nil, nil, nil, err
@@ -82,11 +83,17 @@ func prepareStateRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, name
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	runner, err := newRunner(ctx, g, lc)
+	var enc *state.Encryption
+	if encryption != nil {
+		if enc, err = encryption(app.Encryption(lc.Settings)); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	run, err := app.Open(ctx, g.appOptions(eo), lc, g.ui(), enc)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	return lc, selected, runner, nil
+	return lc, selected, run, nil
 }
 
 // printStateResults prints one line per workspace (or JSON) and fails the
@@ -136,14 +143,7 @@ func printStateResults(g *GlobalOptions, command string, results []stateResult, 
 // the clan's lock mode, safeguards and crash recovery) and marks the run, so
 // that a run killed half way is recognised and committed by the next one.
 func beginStateSession(ctx context.Context, g *GlobalOptions, lc *loadedClan, w *workspace.Workspace, op string) (*state.Session, error) {
-	p, err := statePaths(lc.Root, w)
-	if err != nil {
-		return nil, err
-	}
-	k := newStateKeeper(g, lc, g.State)
-	opts := k.opts
-	opts.Command = "clan-terranix state " + op + " " + w.Name
-	return state.Begin(ctx, p, op, opts)
+	return app.BeginStateSession(ctx, g.appOptions(EvalOptions{}), lc, g.ui(), w, op)
 }
 
 // explainTofuError makes a failed tofu run inside a state command one line,

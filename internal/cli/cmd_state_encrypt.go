@@ -73,25 +73,30 @@ func (o *stateRewriteOptions) command() string {
 	return "encrypt"
 }
 
-func runStateRewrite(ctx context.Context, opts *stateRewriteOptions) error {
-	lc, selected, runner, err := prepareStateRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, opts.All)
-	if err != nil {
-		return err
+// encryption is the state encryption of the rewrite, given the settings':
+// encrypt reads plaintext, rekey needs the old passphrase.
+func (o *stateRewriteOptions) encryption(enc *state.Encryption) (*state.Encryption, error) {
+	if enc == nil {
+		return nil, fmt.Errorf("state %s needs encryption in the settings: set encryption.passphraseCommand (or passphraseEnv, passphraseFile) in %s", o.command(), clan.ServiceFile)
 	}
-	rs := newRunSecrets(lc, runner.Engine.Name)
-	if rs.encryption == nil {
-		return fmt.Errorf("state %s needs encryption in the settings: set encryption.passphraseCommand (or passphraseEnv, passphraseFile) in %s", opts.command(), clan.ServiceFile)
-	}
-	if opts.rekey {
-		if rs.encryption.OldPassphrase == nil {
-			return fmt.Errorf("state rekey needs the old passphrase: set encryption.fallbackPassphraseCommand (or fallbackPassphraseEnv) to it, and encryption.passphrase* to the new one, in %s", clan.ServiceFile)
+	if o.rekey {
+		if enc.OldPassphrase == nil {
+			return nil, fmt.Errorf("state rekey needs the old passphrase: set encryption.fallbackPassphraseCommand (or fallbackPassphraseEnv) to it, and encryption.passphrase* to the new one, in %s", clan.ServiceFile)
 		}
 	} else {
 		// Read plaintext, write encrypted; an old passphrase plays no part.
-		rs.encryption.OldPassphrase = nil
-		rs.encryption.FromPlaintext = true
+		enc.OldPassphrase = nil
+		enc.FromPlaintext = true
 	}
-	rs.install(ctx, runner)
+	return enc, nil
+}
+
+func runStateRewrite(ctx context.Context, opts *stateRewriteOptions) error {
+	lc, selected, run, err := prepareStateRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, opts.All, opts.encryption)
+	if err != nil {
+		return err
+	}
+	runner := run.Tofu()
 	log, err := stateLogFile(lc, opts.command())
 	if err != nil {
 		return err
@@ -100,7 +105,7 @@ func runStateRewrite(ctx context.Context, opts *stateRewriteOptions) error {
 	var results []stateResult
 	done := 0
 	for _, w := range selected {
-		r := rewriteWorkspace(ctx, opts, lc, runner, rs.encryption, w, log)
+		r := rewriteWorkspace(ctx, opts, lc, runner, run.Encryption(), w, log)
 		if r.Status == stateDone {
 			done++
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -54,7 +53,7 @@ func runStateMigrate(ctx context.Context, opts *stateMigrateOptions) error {
 	if opts.To != "git" && !workspace.IsTeamBackend(opts.To) {
 		return fmt.Errorf("--to %q: use pg, s3, http or git", opts.To)
 	}
-	lc, selected, runner, err := prepareStateRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, opts.All)
+	lc, selected, run, err := prepareStateRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, opts.All, nil)
 	if err != nil {
 		return err
 	}
@@ -63,7 +62,7 @@ func runStateMigrate(ctx context.Context, opts *stateMigrateOptions) error {
 		return err
 	}
 	defer log.Close()
-	enc := newRunSecrets(lc, runner.Engine.Name).encryption
+	runner, enc := run.Tofu(), run.Encryption()
 	var results []stateResult
 	movedToGit := false
 	for _, w := range selected {
@@ -207,29 +206,11 @@ func migrateToGit(ctx context.Context, runner *operation.Runner, w *workspace.Wo
 	if err != nil {
 		// The team backend still holds the state: a copy in git that failed
 		// the check must not be committed as if it were the state.
-		p, perr := statePaths(runner.Root, w)
+		p, perr := statePaths(runner.Root(), w)
 		if perr == nil {
 			os.Remove(p.Abs(p.State))
 			os.Remove(p.Abs(p.Backup))
 		}
 	}
 	return head, err
-}
-
-// teamStateLeftInGit is the safeguard of runs against a team backend: state
-// still in git would be ignored, and tofu would create every resource again.
-func teamStateLeftInGit(root string, w *workspace.Workspace) error {
-	if w.Backend.IsGitState() || w.Backend.UserDefined {
-		return nil
-	}
-	p, err := statePaths(root, w)
-	if err != nil {
-		return err
-	}
-	info, err := state.Validate(p.Abs(p.State), p.State)
-	if err != nil || !info.Exists {
-		return err
-	}
-	return fmt.Errorf("workspace %s: its state is in git (%s) but the settings put it in %s: run `clan-terranix state migrate --to %s %s` to move it there, or remove the backend setting to keep it in git",
-		w.Name, p.State, strings.TrimSpace(w.Backend.Where()), w.Backend.Type, w.Name)
 }

@@ -50,7 +50,7 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		return err
 	}
 	// No engine: status never starts tofu.
-	runner := &operation.Runner{Root: lc.Root, Set: lc.Set}
+	runner := operation.New(operation.Config{Root: lc.Root, Set: lc.Set})
 	var rows []workspaceStatus
 	for _, name := range lc.Graph.Nodes() {
 		st, err := runner.Status(name)
@@ -59,7 +59,7 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		}
 		row := workspaceStatus{Workspace: name, Status: string(st)}
 		w, _ := lc.Set.Get(name)
-		row.LockedBy = lockHolder(lc, w)
+		row.LockedBy = lc.LockHolder(w)
 		rows = append(rows, row)
 	}
 	orphans, err := lc.Set.Orphans(lc.Root)

@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/app"
+
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 )
 
@@ -46,11 +48,11 @@ func runTofu(ctx context.Context, opts *tofuOptions) error {
 	if _, err := lc.Graph.Select([]string{opts.Workspace}, false, false); err != nil {
 		return err
 	}
-	runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+	run, err := app.Open(ctx, opts.appOptions(opts.Eval), lc, opts.ui(), nil)
 	if err != nil {
 		return err
 	}
-	err = runner.Raw(ctx, opts.Workspace, opts.Args, opts.Stdin, opts.Stdout, opts.Stderr)
+	err = run.Tofu().Raw(ctx, opts.Workspace, opts.Args, opts.Stdin, opts.Stdout, opts.Stderr)
 	var exit *tofu.ExitError
 	if errors.As(err, &exit) {
 		// tofu printed its own error already.

@@ -71,7 +71,7 @@ func runUnlock(ctx context.Context, opts *unlockOptions) error {
 	if lc, err := loadClan(ctx, opts.GlobalOptions, opts.Eval); err != nil {
 		warn(opts.Stderr, []string{fmt.Sprintf("cannot evaluate the clan (%s): unlocking the lock on this host only", firstLine(err.Error()))})
 	} else {
-		if _, ok := lc.Set.Get(opts.Workspace); !ok && !isOrphan(lc, opts.Workspace) {
+		if _, ok := lc.Set.Get(opts.Workspace); !ok && !lc.IsOrphan(opts.Workspace) {
 			return fmt.Errorf("no workspace %q (workspaces: %s)", opts.Workspace, strings.Join(lc.Set.Names(), ", "))
 		}
 		root = lc.Root

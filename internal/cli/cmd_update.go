@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
@@ -76,7 +77,7 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 		return err
 	}
 	if len(withInfra) > 0 || len(opts.Run.Tags) > 0 {
-		runner, err := newRunner(ctx, opts.GlobalOptions, lc)
+		run, err := app.OpenForOperate(ctx, opts.appOptions(opts.Eval), lc, opts.ui())
 		if err != nil {
 			return err
 		}
@@ -85,25 +86,11 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 		if err != nil {
 			return err
 		}
-		if _, err := operate(ctx, opts.GlobalOptions, runner, lc, operation.Apply, selected, &opts.Run); err != nil {
+		if _, err := operate(ctx, opts.GlobalOptions, run, operation.Apply, selected, &opts.Run, app.OperateOptions{}); err != nil {
 			return err
 		}
-		for _, m := range selected {
-			w, _ := lc.Set.Get(m)
-			if w.Kind != clan.KindMachine {
-				continue
-			}
-			s, err := lc.machineSettings(w)
-			if err != nil {
-				return err
-			}
-			outputs, err := machineOutputs(ctx, runner, m)
-			if err != nil {
-				return err
-			}
-			if err := deploy.CheckUpdate(lc.Root, m, deploy.InstanceID(outputs, s), s); err != nil {
-				return err
-			}
+		if err := run.CheckUpdates(ctx, selected); err != nil {
+			return err
 		}
 	}
 	return runClanUpdate(ctx, opts.GlobalOptions, lc.Root, update)

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 )
 
@@ -36,6 +37,8 @@ type GlobalOptions struct {
 	Stdout  io.Writer
 	Stderr  io.Writer
 	Stdin   io.Reader
+
+	term *terminal // made once per command: one buffer reads stdin
 }
 
 // IsTerminal reports whether stdout and stdin are a terminal (prompts and the live view need both).
@@ -84,8 +87,12 @@ func Main() int {
 	}
 	code := 1
 	var ee *exitError
-	if errors.As(err, &ee) {
+	var ae *app.ExitError
+	switch {
+	case errors.As(err, &ee):
 		code = ee.code
+	case errors.As(err, &ae):
+		code = ae.Code
 	}
 	if msg := err.Error(); msg != "" {
 		fmt.Fprintln(g.Stderr, "clan-terranix: "+msg)

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"time"
 
-	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 )
 
@@ -12,15 +10,6 @@ import (
 // prefixed lines otherwise. Results go to stdout (printResults).
 func newDisplay(g *GlobalOptions, command string, total int) report.Display {
 	return report.NewDisplay(g.Stderr, command, report.NewStyle(g.NoColor, g.Stderr), total)
-}
-
-// pausing stops the live view while confirm asks on the terminal.
-func pausing(d report.Display, confirm operation.Confirm) operation.Confirm {
-	return func(ctx context.Context, ws, planText string) (bool, error) {
-		d.Pause()
-		defer d.Resume()
-		return confirm(ctx, ws, planText)
-	}
 }
 
 // printResults prints the summary table, or the JSON run report with --json.

@@ -19,14 +19,14 @@ func (r *Runner) applyUnconfirmed(ctx context.Context, w *workspace.Workspace, r
 	var planned tofu.ChangeSummary
 	progress := &applyProgress{r: r, name: name, phase: report.PhaseApply}
 	inv.Args = []string{"apply", "-input=false", "-json", "-auto-approve"}
-	if r.NoRefresh {
+	if r.c.NoRefresh {
 		inv.Args = append(inv.Args, "-refresh=false")
 	}
 	inv.OnMessage = func(m tofu.Message) {
 		if m.Type == "change_summary" && m.Changes != nil && m.Changes.Operation == "plan" {
 			// Reads of data sources before the plan are not resources to apply.
 			planned, progress.total, progress.done = *m.Changes, m.Changes.Add+m.Changes.Change+m.Changes.Remove, 0
-			r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: report.PhasePlan,
+			r.c.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: report.PhasePlan,
 				Changes: &report.Changes{Add: planned.Add, Change: planned.Change, Destroy: planned.Remove}})
 			r.event(name, report.PhaseApply, "")
 			return
@@ -34,7 +34,7 @@ func (r *Runner) applyUnconfirmed(ctx context.Context, w *workspace.Workspace, r
 		progress.message(m)
 	}
 	r.event(name, report.PhasePlan, "")
-	err := r.Engine.Run(ctx, inv)
+	err := r.c.Engine.Run(ctx, inv)
 	res.Add, res.Change, res.Destroy = planned.Add, planned.Change, planned.Remove
 	switch {
 	case err != nil:
@@ -52,9 +52,9 @@ func (r *Runner) applyUnconfirmed(ctx context.Context, w *workspace.Workspace, r
 			res = failed(res, err2)
 		}
 	}
-	if r.Keeper != nil {
+	if r.c.Keeper != nil {
 		r.event(name, report.PhaseCommit, "")
-		if err2 := r.Keeper.Record(context.WithoutCancel(ctx), w, string(Apply), res, also); err2 != nil && err == nil {
+		if err2 := r.c.Keeper.Record(context.WithoutCancel(ctx), w, string(Apply), res, also); err2 != nil && err == nil {
 			return failed(res, err2)
 		}
 	}

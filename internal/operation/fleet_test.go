@@ -84,7 +84,7 @@ func newTestRunner(t *testing.T, root, enginePath string) (*Runner, *recordingSi
 	}
 	engine := &tofu.Engine{Name: "tofu", Path: enginePath, Version: "1.12.6"}
 	sink := &recordingSink{}
-	return &Runner{Root: layout.Root, Set: set, Engine: engine, Sink: sink, LogDir: filepath.Join(root, ".clan-terranix", "logs", "test")}, sink
+	return New(Config{Root: layout.Root, Set: set, Engine: engine, Sink: sink, LogDir: filepath.Join(root, ".clan-terranix", "logs", "test")}), sink
 }
 
 // TestParallelInitSharedPluginCacheNeverFails initialises 20 workspaces at
@@ -137,7 +137,7 @@ func TestParallelInitSharedPluginCacheNeverFails(t *testing.T) {
 			t.Error(err)
 		}
 		for i := 1; i <= machines; i++ {
-			w, _ := r.Set.Get(fmt.Sprintf("m%02d", i))
+			w, _ := r.c.Set.Get(fmt.Sprintf("m%02d", i))
 			if _, err := os.Stat(filepath.Join(root, w.LockFile())); err != nil {
 				t.Errorf("round %d: %s: no lock file kept beside the state: %v", round, w.Name, err)
 			}
@@ -194,13 +194,13 @@ func TestTransientFailuresAreRetried(t *testing.T) {
 			}
 			r, sink := newTestRunner(t, root, wrapper)
 			if tt.confirm {
-				r.Confirm = approve
+				r.c.Confirm = approve
 			}
 			logFile := filepath.Join(root, "flaky.log")
-			r.Env = []string{"FLAKY_LOG=" + logFile, "FLAKY_COUNT=" + filepath.Join(root, "count"),
+			r.c.Env = []string{"FLAKY_LOG=" + logFile, "FLAKY_COUNT=" + filepath.Join(root, "count"),
 				"FAIL_CMD=" + failing, "FAIL_N=2", "REAL_TOFU=" + tc.Tofu}
 			var waits []time.Duration
-			r.Retry = &tofu.RetryPolicy{Sleep: func(_ context.Context, d time.Duration) error {
+			r.c.Retry = &tofu.RetryPolicy{Sleep: func(_ context.Context, d time.Duration) error {
 				waits = append(waits, d)
 				return nil
 			}}
@@ -241,8 +241,8 @@ func TestPermanentFailureFailsAtOnceWithErrorTail(t *testing.T) {
 }`,
 	})
 	r, _ := newTestRunner(t, root, tc.Tofu)
-	r.Confirm = approve
-	r.Retry = &tofu.RetryPolicy{Sleep: func(context.Context, time.Duration) error {
+	r.c.Confirm = approve
+	r.c.Retry = &tofu.RetryPolicy{Sleep: func(context.Context, time.Duration) error {
 		t.Error("a permanent error was retried")
 		return nil
 	}}
@@ -307,7 +307,7 @@ func TestFirstInitOfAProviderSetLeavesTheSharedCacheAlone(t *testing.T) {
 		"machines/m2/infrastructure.nix": `{ resource.time_static.born = { }; }`,
 	})
 	r, _ := newTestRunner(t, root, tc.Tofu)
-	r.Env = []string{"TF_PLUGIN_CACHE_DIR=" + cache}
+	r.c.Env = []string{"TF_PLUGIN_CACHE_DIR=" + cache}
 	prepare := func(name string) string {
 		t.Helper()
 		var log bytes.Buffer
@@ -330,7 +330,7 @@ func TestFirstInitOfAProviderSetLeavesTheSharedCacheAlone(t *testing.T) {
 		t.Error("the sibling with a lock file did not use the shared cache")
 	}
 	r2, _ := newTestRunner(t, root, tc.Tofu)
-	r2.Env = r.Env
+	r2.c.Env = r.c.Env
 	var log bytes.Buffer
 	if _, _, err := r2.InitWorkDir(context.Background(), "m1", &log); err != nil || strings.Contains(log.String(), "Initializing") {
 		t.Errorf("the next run initialised m1 again (%v):\n%s", err, log.String())

@@ -55,7 +55,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 			return false, err
 		}
 	}
-	stamp := initStamp(r.Engine, stampEnv(inv.Env), config, lockData)
+	stamp := initStamp(r.c.Engine, stampEnv(inv.Env), config, lockData)
 	stampPath := filepath.Join(dir, filepath.FromSlash(clan.InitStampFile))
 	if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
 		if len(lockData) > 0 { // its siblings need not init alone
@@ -85,7 +85,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 	}
 	inv.Dir = dir
 	inv.Args = []string{"init", "-input=false", "-no-color", "-reconfigure"}
-	if err := r.Engine.Run(ctx, inv); err != nil {
+	if err := r.c.Engine.Run(ctx, inv); err != nil {
 		return true, err
 	}
 	newLock, err := os.ReadFile(workLock)
@@ -100,7 +100,7 @@ func (r *Runner) ensureInit(ctx context.Context, dir, stateLockFile string, conf
 			}
 		}
 	}
-	stamp = initStamp(r.Engine, stampEnv(stampedEnv), config, newLock)
+	stamp = initStamp(r.c.Engine, stampEnv(stampedEnv), config, newLock)
 	return true, atomicfile.WriteCache(stampPath, []byte(stamp), 0o644)
 }
 

@@ -42,7 +42,7 @@ func (h StateHead) String() string {
 // touched. It sits at the depth of the work dirs, so the relative path of
 // the git backend holds there too.
 func (r *Runner) scratchDir(w *workspace.Workspace) string {
-	return filepath.Join(r.Root, filepath.FromSlash(clan.StateOpsDir(w.Name)))
+	return filepath.Join(r.c.Root, filepath.FromSlash(clan.StateOpsDir(w.Name)))
 }
 
 // useBackend writes the scratch config for backend b and initialises it;
@@ -50,7 +50,7 @@ func (r *Runner) scratchDir(w *workspace.Workspace) string {
 // backend the dir was initialised with before.
 func (r *Runner) useBackend(ctx context.Context, w *workspace.Workspace, b workspace.Backend, log io.Writer, initFlags ...string) (tofu.Invocation, error) {
 	dir := r.scratchDir(w)
-	if err := state.EnsureWorkDir(r.Root); err != nil {
+	if err := state.EnsureWorkDir(r.c.Root); err != nil {
 		return tofu.Invocation{}, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -67,13 +67,13 @@ func (r *Runner) useBackend(ctx context.Context, w *workspace.Workspace, b works
 	if err != nil {
 		return tofu.Invocation{}, err
 	}
-	inv := tofu.Invocation{Dir: dir, Env: env, Log: log, Retry: r.Retry}
+	inv := tofu.Invocation{Dir: dir, Env: env, Log: log, Retry: r.c.Retry}
 	init := inv
 	init.Args = append([]string{"init", "-input=false", "-no-color"}, initFlags...)
 	if len(initFlags) == 0 {
 		init.Args = append(init.Args, "-reconfigure")
 	}
-	if err := r.Engine.Run(ctx, init); err != nil {
+	if err := r.c.Engine.Run(ctx, init); err != nil {
 		return inv, fmt.Errorf("workspace %s: init of %s failed: %w", w.Name, b.Where(), err)
 	}
 	return inv, nil
@@ -97,7 +97,7 @@ func (r *Runner) pull(ctx context.Context, w *workspace.Workspace, inv tofu.Invo
 	var out bytes.Buffer
 	inv.Args = []string{"state", "pull"}
 	inv.Stdout = &out
-	if err := r.Engine.Run(ctx, inv); err != nil {
+	if err := r.c.Engine.Run(ctx, inv); err != nil {
 		return StateHead{}, nil, fmt.Errorf("workspace %s: reading its state from %s failed: %w", w.Name, b.Where(), err)
 	}
 	data := bytes.TrimSpace(out.Bytes())
@@ -180,7 +180,7 @@ func (r *Runner) restoreIdentity(ctx context.Context, w *workspace.Workspace, in
 		push := inv
 		push.Args = []string{"state", "push", "-force", "-"}
 		push.Stdin = bytes.NewReader(pushed)
-		if err := r.Engine.Run(ctx, push); err != nil {
+		if err := r.c.Engine.Run(ctx, push); err != nil {
 			return StateHead{}, nil, fmt.Errorf("workspace %s: writing the state's lineage and serial to %s failed: %w", w.Name, to.Where(), err)
 		}
 		if head, data, err = r.pull(ctx, w, inv, to); err != nil {
@@ -239,7 +239,7 @@ func (r *Runner) RewriteState(ctx context.Context, w *workspace.Workspace, log i
 	push := inv
 	push.Args = []string{"state", "push", "-"}
 	push.Stdin = bytes.NewReader(data)
-	if err := r.Engine.Run(ctx, push); err != nil {
+	if err := r.c.Engine.Run(ctx, push); err != nil {
 		return before, fmt.Errorf("workspace %s: writing its state back to %s failed: %w", w.Name, w.Backend.Where(), err)
 	}
 	after, _, err := r.pull(ctx, w, inv, w.Backend)

@@ -52,8 +52,8 @@ type Lease struct {
 // Confirm asks whether to go on with a plan; planText is tofu's rendering.
 type Confirm func(ctx context.Context, workspace, planText string) (bool, error)
 
-// Runner runs operations on the workspaces of one clan.
-type Runner struct {
+// Config is what a Runner works with, fixed at its construction (New).
+type Config struct {
 	Root   string
 	Set    *workspace.Set
 	Engine *tofu.Engine
@@ -68,13 +68,13 @@ type Runner struct {
 	Sink    report.Sink
 	// LogDir holds one log file per workspace of this run.
 	LogDir string
-	// Refresh checks reality (drift) when planning; false adds -refresh=false
-	// only where tofu allows it. Plans refresh by default, as tofu does.
+	// NoRefresh adds -refresh=false to plans: no check of reality (drift).
+	// Plans refresh by default, as tofu does.
 	NoRefresh bool
 	// AfterApply runs after each successful apply of a workspace (the
-	// machines' write-back of address and outputs); the files it returns are
-	// committed with the state.
-	AfterApply func(ctx context.Context, w *workspace.Workspace) ([]string, error)
+	// machines' write-back of address and outputs) with the outputs the
+	// apply left; the files it returns are committed with the state.
+	AfterApply func(ctx context.Context, w *workspace.Workspace, outputs map[string]OutputValue) ([]string, error)
 	// AfterDestroy runs after each successful destroy of a workspace (undoing
 	// the write-back); the files it changes are committed with the state.
 	AfterDestroy func(ctx context.Context, w *workspace.Workspace) ([]string, error)
@@ -86,6 +86,13 @@ type Runner struct {
 	Retry *tofu.RetryPolicy
 	// Show keeps the rendering and changes of these plans in the result.
 	Show ShowPlans
+}
+
+// Runner runs operations on the workspaces of one clan. Its Config does not
+// change after New: a run that needs other settings (the review's plans
+// before an apply) builds another Runner.
+type Runner struct {
+	c Config
 
 	gate initGate
 	// prepared holds the preparations of workspaces whose turn has not come.
@@ -95,12 +102,21 @@ type Runner struct {
 	confirmMu sync.Mutex
 }
 
+// New returns a Runner with c.
+func New(c Config) *Runner { return &Runner{c: c} }
+
+// Root is the clan's root directory.
+func (r *Runner) Root() string { return r.c.Root }
+
+// Engine is the tofu or terraform the runner runs.
+func (r *Runner) Engine() *tofu.Engine { return r.c.Engine }
+
 // Run performs kind on the named workspace.
 func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Result) {
 	start := time.Now()
 	res = report.Result{Workspace: name}
 	defer func() { res.Duration = time.Since(start) }()
-	w, ok := r.Set.Get(name)
+	w, ok := r.c.Set.Get(name)
 	if !ok {
 		return failed(res, fmt.Errorf("no workspace %q", name))
 	}
@@ -108,7 +124,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		// Its config is empty: anything but a destroy would destroy too.
 		return failed(res, fmt.Errorf("workspace %s is the state of a machine that is gone: destroy it, or bring the machine back", name))
 	}
-	if r.OnlyChanged && kind != Destroy {
+	if r.c.OnlyChanged && kind != Destroy {
 		status, err := r.changeStatus(w)
 		if err != nil {
 			return failed(res, err)
@@ -148,18 +164,18 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 
 	// An apply that fails with a transient error plans and applies again:
 	// the failed apply wrote the state of what it did.
-	retry := r.Retry
+	retry := r.c.Retry
 	if retry == nil {
 		retry = &tofu.RetryPolicy{}
 	}
-	if kind == Apply && r.Confirm == nil {
+	if kind == Apply && r.c.Confirm == nil {
 		return r.applyUnconfirmed(ctx, w, res, inv, config)
 	}
 	// The plan file holds the config's secrets in plain text (unless state
 	// encryption covers plans): it lives only until applied or shown, and
 	// a plan that is neither is not saved at all.
 	planFile := ""
-	if kind != Plan || r.Show != ShowNone {
+	if kind != Plan || r.c.Show != ShowNone {
 		planFile = filepath.Join(dir, clan.PlanFileName)
 		defer os.Remove(planFile)
 	}
@@ -174,9 +190,9 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		if err != nil {
 			return r.tofuFailed(ctx, res, "plan", err)
 		}
-		r.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase,
+		r.c.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase,
 			Changes: &report.Changes{Add: counts.Add, Change: counts.Change, Destroy: counts.Remove}})
-		if r.Show == ShowAll || (r.Show == ShowChanged && changed) {
+		if r.c.Show == ShowAll || (r.c.Show == ShowChanged && changed) {
 			if res.Plan, err = r.show(ctx, inv, name, planFile); err != nil {
 				return failed(res, err)
 			}
@@ -191,8 +207,8 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 				if err != nil {
 					return failed(res, err)
 				}
-				if r.Keeper != nil {
-					if err := r.Keeper.Record(ctx, w, string(kind), res, also); err != nil {
+				if r.c.Keeper != nil {
+					if err := r.c.Keeper.Record(ctx, w, string(kind), res, also); err != nil {
 						return failed(res, err)
 					}
 				}
@@ -203,7 +219,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 			res.Status = report.StatusOK
 			return res
 		}
-		if r.Confirm != nil && attempt == 1 { // a retry finishes what was confirmed
+		if r.c.Confirm != nil && attempt == 1 { // a retry finishes what was confirmed
 			ok, err := r.confirm(ctx, inv, name, planFile)
 			if err != nil {
 				return failed(res, err)
@@ -238,10 +254,10 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 				res = failed(res, err)
 			}
 		}
-		if r.Keeper != nil {
+		if r.c.Keeper != nil {
 			r.event(name, report.PhaseCommit, "")
 			// A failed or interrupted apply may still have changed state: record it too.
-			if err := r.Keeper.Record(context.WithoutCancel(ctx), w, string(kind), res, also); err != nil && applyErr == nil {
+			if err := r.c.Keeper.Record(context.WithoutCancel(ctx), w, string(kind), res, also); err != nil && applyErr == nil {
 				return failed(res, err)
 			}
 		}
@@ -258,7 +274,7 @@ func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planF
 	if kind == Destroy {
 		inv.Args = append(inv.Args, "-destroy")
 	}
-	if r.NoRefresh {
+	if r.c.NoRefresh {
 		inv.Args = append(inv.Args, "-refresh=false")
 	}
 	inv.OnMessage = func(m tofu.Message) {
@@ -266,7 +282,7 @@ func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planF
 			counts = *m.Changes
 		}
 	}
-	err := r.Engine.Run(ctx, inv)
+	err := r.c.Engine.Run(ctx, inv)
 	if planFile != "" {
 		// tofu creates it as any file (0666 less the umask): 0600 at most.
 		if fi, serr := os.Stat(planFile); serr == nil {
@@ -287,7 +303,7 @@ func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, ph
 	inv.Args = []string{"apply", "-input=false", "-json", "-auto-approve", planFile}
 	inv.NoRetry = true // the caller plans again: the plan file is spent
 	inv.OnMessage = progress.message
-	return progress, r.Engine.Run(ctx, inv)
+	return progress, r.c.Engine.Run(ctx, inv)
 }
 
 // applyProgress turns tofu's apply messages into report events, and
@@ -334,7 +350,7 @@ func (p *applyProgress) message(m tofu.Message) {
 		return
 	}
 	event.Done = p.done
-	p.r.Sink.Event(event)
+	p.r.c.Sink.Event(event)
 }
 
 func (p *applyProgress) count(action string) {
@@ -378,7 +394,7 @@ func (r *Runner) stateFileOf(w *workspace.Workspace) string {
 	if !w.Backend.IsGitState() {
 		return ""
 	}
-	return filepath.Join(r.Root, filepath.FromSlash(w.StateFile()))
+	return filepath.Join(r.c.Root, filepath.FromSlash(w.StateFile()))
 }
 
 func (r *Runner) confirm(ctx context.Context, inv tofu.Invocation, name, planFile string) (bool, error) {
@@ -387,21 +403,21 @@ func (r *Runner) confirm(ctx context.Context, inv tofu.Invocation, name, planFil
 	var text strings.Builder
 	inv.Args = []string{"show", "-no-color", planFile}
 	inv.Stdout = &text
-	if err := r.Engine.Run(ctx, inv); err != nil {
+	if err := r.c.Engine.Run(ctx, inv); err != nil {
 		return false, fmt.Errorf("workspace %s: showing the plan: %v", name, err)
 	}
-	return r.Confirm(ctx, name, text.String())
+	return r.c.Confirm(ctx, name, text.String())
 }
 
 // unappliedUpstream names an upstream workspace whose state does not exist
 // yet: a plan of w cannot read its outputs.
 func (r *Runner) unappliedUpstream(w *workspace.Workspace) string {
 	for _, ref := range w.Refs {
-		up, ok := r.Set.Get(ref.Workspace)
+		up, ok := r.c.Set.Get(ref.Workspace)
 		if !ok || !up.Backend.IsGitState() {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(r.Root, up.StateFile())); err != nil {
+		if _, err := os.Stat(filepath.Join(r.c.Root, up.StateFile())); err != nil {
 			return up.Name
 		}
 	}
@@ -409,14 +425,14 @@ func (r *Runner) unappliedUpstream(w *workspace.Workspace) string {
 }
 
 func (r *Runner) openLog(name string) (*os.File, error) {
-	if err := os.MkdirAll(r.LogDir, 0o755); err != nil {
+	if err := os.MkdirAll(r.c.LogDir, 0o755); err != nil {
 		return nil, err
 	}
-	return os.OpenFile(filepath.Join(r.LogDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0o644)
+	return os.OpenFile(filepath.Join(r.c.LogDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0o644)
 }
 
 func (r *Runner) event(ws string, phase report.Phase, msg string) {
-	r.Sink.Event(report.Event{Workspace: ws, Time: time.Now(), Phase: phase, Message: msg})
+	r.c.Sink.Event(report.Event{Workspace: ws, Time: time.Now(), Phase: phase, Message: msg})
 }
 
 func (r *Runner) tofuFailed(ctx context.Context, res report.Result, step string, err error) report.Result {

@@ -52,14 +52,14 @@ func readPlainState(file string) (*plainState, error) {
 // State that cannot be read here (encrypted, a backend) counts as having
 // resources: callers use this to refuse, and refusing is the safe side.
 func (r *Runner) HasResources(name string) bool {
-	w, ok := r.Set.Get(name)
+	w, ok := r.c.Set.Get(name)
 	if !ok {
 		return false
 	}
 	if !w.Backend.IsGitState() {
 		return true
 	}
-	st, err := readPlainState(filepath.Join(r.Root, w.StateFile()))
+	st, err := readPlainState(filepath.Join(r.c.Root, w.StateFile()))
 	if errors.Is(err, os.ErrNotExist) {
 		return false
 	}
@@ -70,12 +70,12 @@ func (r *Runner) HasResources(name string) bool {
 // state file when it has one (no process started), through `tofu output
 // -json` otherwise (encrypted state, team backends).
 func (r *Runner) Outputs(ctx context.Context, name string) (map[string]OutputValue, error) {
-	w, ok := r.Set.Get(name)
+	w, ok := r.c.Set.Get(name)
 	if !ok {
 		return nil, fmt.Errorf("no workspace %q", name)
 	}
 	if w.Backend.IsGitState() {
-		st, err := readPlainState(filepath.Join(r.Root, w.StateFile()))
+		st, err := readPlainState(filepath.Join(r.c.Root, w.StateFile()))
 		switch {
 		case errors.Is(err, os.ErrNotExist):
 			return map[string]OutputValue{}, nil
@@ -97,7 +97,7 @@ func (r *Runner) Outputs(ctx context.Context, name string) (map[string]OutputVal
 		return nil, err
 	}
 	var out, log bytes.Buffer
-	if err := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: []string{"output", "-json"}, Env: env, Stdout: &out, Log: &log}); err != nil {
+	if err := r.c.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: []string{"output", "-json"}, Env: env, Stdout: &out, Log: &log}); err != nil {
 		return nil, fmt.Errorf("workspace %s: reading outputs: %v", name, err)
 	}
 	outputs := map[string]OutputValue{}

@@ -32,8 +32,8 @@ type preparation struct {
 // from upstream outputs not written yet) or could not plan yet. Ahead of its
 // turn it shows nothing: the workspace appears when its turn comes.
 func (r *Runner) Prepare(ctx context.Context, kind Kind, name string, ahead bool) {
-	w, ok := r.Set.Get(name)
-	if !ok || r.OnlyChanged || (kind == Plan && r.unappliedUpstream(w) != "") {
+	w, ok := r.c.Set.Get(name)
+	if !ok || r.c.OnlyChanged || (kind == Plan && r.unappliedUpstream(w) != "") {
 		return
 	}
 	p := r.prepare(ctx, kind, w, !ahead)
@@ -86,8 +86,8 @@ func (r *Runner) prepare(ctx context.Context, kind Kind, w *workspace.Workspace,
 		}
 	}
 	say(report.PhaseLock, "")
-	if r.Keeper != nil {
-		lease, err := r.Keeper.Acquire(ctx, w, string(kind))
+	if r.c.Keeper != nil {
+		lease, err := r.c.Keeper.Acquire(ctx, w, string(kind))
 		if err != nil {
 			p.err = err
 			return p
@@ -97,14 +97,14 @@ func (r *Runner) prepare(ctx context.Context, kind Kind, w *workspace.Workspace,
 	if p.dir, p.config, p.inv, p.err = r.setUp(w, p.log); p.err != nil {
 		return p
 	}
-	p.inv.Retry = r.Retry
+	p.inv.Retry = r.c.Retry
 	say(report.PhaseInit, "")
 	inv := p.inv
 	inv.OnRetry = func(n tofu.RetryNotice) {
 		say(report.PhaseInit, n.String())
 		fmt.Fprintf(p.log, "clan-terranix: %s (waiting %s)\n", n, n.Delay)
 	}
-	_, p.initErr = r.ensureInit(ctx, p.dir, filepath.Join(r.Root, w.LockFile()), p.config, inv)
+	_, p.initErr = r.ensureInit(ctx, p.dir, filepath.Join(r.c.Root, w.LockFile()), p.config, inv)
 	return p
 }
 
@@ -112,11 +112,7 @@ func (r *Runner) prepare(ctx context.Context, kind Kind, w *workspace.Workspace,
 // runs in it: output to log.
 func (r *Runner) setUp(w *workspace.Workspace, log io.Writer) (string, []byte, tofu.Invocation, error) {
 	var inv tofu.Invocation
-	dir, err := r.Set.WriteWorkDir(r.Root, w)
-	if err != nil {
-		return "", nil, inv, err
-	}
-	config, err := os.ReadFile(filepath.Join(dir, workspace.ConfigFile))
+	dir, config, err := r.c.Set.WriteWorkDir(r.c.Root, w)
 	if err != nil {
 		return "", nil, inv, err
 	}

@@ -49,7 +49,7 @@ func TestPreparationsNotTakenAreReleased(t *testing.T) {
 	if len(r.prepared) != 0 {
 		t.Errorf("%d preparations still held", len(r.prepared))
 	}
-	r.OnlyChanged = true
+	r.c.OnlyChanged = true
 	r.Prepare(ctx, Apply, "m1", true)
 	if len(r.prepared) != 0 {
 		t.Error("prepared under --changed")
@@ -90,7 +90,7 @@ func TestFailedPreparationAheadIsMadeAgainInTheTurn(t *testing.T) {
 	r, _ := oneMachineRunner(t)
 	ctx := context.Background()
 	keeper := &lockedOnce{}
-	r.Keeper = keeper
+	r.c.Keeper = keeper
 	r.Prepare(ctx, Apply, "m1", true)
 	if res := r.Run(ctx, Apply, "m1"); res.Status != report.StatusOK || keeper.acquired != 2 {
 		t.Errorf("m1: %s %s after %d lock attempts, want ok after 2", res.Status, res.Error, keeper.acquired)

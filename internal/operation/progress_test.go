@@ -25,7 +25,7 @@ func hook(typ, addr, action string) tofu.Message {
 // tofu was killed, what it started creating and its state does not hold is
 // named.
 func TestUnfinishedApplyCountsWhatWasDone(t *testing.T) {
-	p := &applyProgress{r: &Runner{Sink: nullSink{}}, name: "web", total: 50000}
+	p := &applyProgress{r: New(Config{Sink: nullSink{}}), name: "web", total: 50000}
 	for _, m := range []tofu.Message{
 		hook("apply_start", "a.x", "create"), hook("apply_complete", "a.x", "create"),
 		hook("apply_start", "a.y", "create"), hook("apply_complete", "a.y", "create"),

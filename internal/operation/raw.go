@@ -14,7 +14,7 @@ import (
 // InitWorkDir writes the work dir of the named workspace and initialises it
 // when needed; it returns the work dir. Init output goes to log.
 func (r *Runner) InitWorkDir(ctx context.Context, name string, log io.Writer) (*workspace.Workspace, string, error) {
-	w, ok := r.Set.Get(name)
+	w, ok := r.c.Set.Get(name)
 	if !ok {
 		return nil, "", fmt.Errorf("no workspace %q", name)
 	}
@@ -22,7 +22,7 @@ func (r *Runner) InitWorkDir(ctx context.Context, name string, log io.Writer) (*
 	if err != nil {
 		return nil, "", err
 	}
-	if _, err := r.ensureInit(ctx, dir, filepath.Join(r.Root, w.LockFile()), config, inv); err != nil {
+	if _, err := r.ensureInit(ctx, dir, filepath.Join(r.c.Root, w.LockFile()), config, inv); err != nil {
 		return nil, "", fmt.Errorf("workspace %s: init failed: %v", name, err)
 	}
 	return w, dir, nil
@@ -32,7 +32,7 @@ func (r *Runner) InitWorkDir(ctx context.Context, name string, log io.Writer) (*
 // environment as the other operations, under the workspace lock, and records
 // the state afterwards (state mv, import and the like change it).
 func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	w, ok := r.Set.Get(name)
+	w, ok := r.c.Set.Get(name)
 	if !ok {
 		return fmt.Errorf("no workspace %q", name)
 	}
@@ -40,8 +40,8 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 	if len(args) > 0 {
 		command = "tofu " + args[0]
 	}
-	if r.Keeper != nil {
-		lease, err := r.Keeper.Acquire(ctx, w, command)
+	if r.c.Keeper != nil {
+		lease, err := r.c.Keeper.Acquire(ctx, w, command)
 		if err != nil {
 			return err
 		}
@@ -55,9 +55,9 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 	if err != nil {
 		return err
 	}
-	runErr := r.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: env, Stdin: stdin, Stdout: stdout, Log: stderr})
-	if r.Keeper != nil {
-		if err := r.Keeper.Record(context.WithoutCancel(ctx), w, command, report.Result{Workspace: name}, nil); err != nil && runErr == nil {
+	runErr := r.c.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: env, Stdin: stdin, Stdout: stdout, Log: stderr})
+	if r.c.Keeper != nil {
+		if err := r.c.Keeper.Record(context.WithoutCancel(ctx), w, command, report.Result{Workspace: name}, nil); err != nil && runErr == nil {
 			return err
 		}
 	}
@@ -66,12 +66,12 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 
 // envFor is the environment tofu gets in workspace w.
 func (r *Runner) envFor(w *workspace.Workspace) ([]string, error) {
-	if r.EnvFor == nil {
-		return r.Env, nil
+	if r.c.EnvFor == nil {
+		return r.c.Env, nil
 	}
-	own, err := r.EnvFor(w)
+	own, err := r.c.EnvFor(w)
 	if err != nil {
 		return nil, err
 	}
-	return append(append([]string(nil), r.Env...), own...), nil
+	return append(append([]string(nil), r.c.Env...), own...), nil
 }

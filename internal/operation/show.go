@@ -34,8 +34,8 @@ func (r *Runner) show(ctx context.Context, inv tofu.Invocation, name, planFile s
 	jsInv.Args, jsInv.Stdout = []string{"show", "-json", planFile}, &js
 	// Two readers of one file: side by side they cost one tofu start.
 	textErr := make(chan error, 1)
-	go func() { textErr <- r.Engine.Run(ctx, textInv) }()
-	jsErr := r.Engine.Run(ctx, jsInv)
+	go func() { textErr <- r.c.Engine.Run(ctx, textInv) }()
+	jsErr := r.c.Engine.Run(ctx, jsInv)
 	if err := <-textErr; err != nil {
 		return nil, fmt.Errorf("workspace %s: showing the plan: %v", name, err)
 	}

@@ -7,10 +7,11 @@ import (
 	"os"
 	"path/filepath"
 
+	"sort"
+
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/state"
-	"sort"
 )
 
 // ConfigFile is the name of the generated Terraform JSON in a work dir.
@@ -18,8 +19,30 @@ const ConfigFile = "config.tf.json"
 
 // Generate returns the config.tf.json of w: the evaluated config plus the
 // backend block and one terraform_remote_state data source per upstream
-// workspace it reads. The input config is not modified.
+// workspace it reads. The input config is not modified. A Set generates each
+// workspace's config once: the run's steps (the credential warning, the
+// schema check, --changed, the work dir) share it, and must not modify it.
 func (s *Set) Generate(w *Workspace) ([]byte, error) {
+	s.genMu.Lock()
+	defer s.genMu.Unlock()
+	if g, ok := s.generated[w]; ok {
+		return g.config, g.err
+	}
+	config, err := s.generate(w)
+	if s.generated == nil {
+		s.generated = map[*Workspace]generated{}
+	}
+	s.generated[w] = generated{config, err}
+	s.generations++
+	return config, err
+}
+
+type generated struct {
+	config []byte
+	err    error
+}
+
+func (s *Set) generate(w *Workspace) ([]byte, error) {
 	doc := shallowCopy(w.config)
 	if !w.Backend.UserDefined {
 		tf := shallowCopy(asMap(doc["terraform"]))
@@ -60,12 +83,17 @@ func (s *Set) Generate(w *Workspace) ([]byte, error) {
 
 // WriteWorkDir writes config.tf.json into the work dir of w below root,
 // leaving the file untouched when its content is the same. It returns the
-// absolute work dir.
-func (s *Set) WriteWorkDir(root string, w *Workspace) (string, error) {
+// absolute work dir and the config written there.
+func (s *Set) WriteWorkDir(root string, w *Workspace) (string, []byte, error) {
 	data, err := s.Generate(w)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
+	dir, err := writeWorkDir(root, w, data)
+	return dir, data, err
+}
+
+func writeWorkDir(root string, w *Workspace, data []byte) (string, error) {
 	dir := filepath.Join(root, filepath.FromSlash(w.WorkDir()))
 	// tofu writes here (.terraform/, tfplan, errored.tfstate): no planted
 	// link may send that elsewhere. Below .terraform/providers the links

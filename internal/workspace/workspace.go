@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
@@ -96,6 +97,11 @@ type Set struct {
 	names  []string
 	// Warnings from evaluation and generation.
 	Warnings []string
+
+	// generated holds each workspace's config once made (see Generate).
+	genMu       sync.Mutex
+	generated   map[*Workspace]generated
+	generations int // how many configs were made: what the tests count
 }
 
 // Get returns the named workspace.

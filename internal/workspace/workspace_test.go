@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -111,13 +112,13 @@ func TestWriteWorkDirKeepsUnchangedFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	w, _ := set.Get("shared")
-	dir, err := set.WriteWorkDir(root, w)
+	dir, _, err := set.WriteWorkDir(root, w)
 	if err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(dir, ConfigFile)
 	before, _ := os.Stat(file)
-	if _, err := set.WriteWorkDir(root, w); err != nil {
+	if _, _, err := set.WriteWorkDir(root, w); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := os.Stat(file)
@@ -166,5 +167,31 @@ func TestBadMachineNamesAreRefused(t *testing.T) {
 	res.Workspaces["shared"] = nixeval.Workspace{Kind: "machine", Machine: "shared", Config: json.RawMessage(`{}`)}
 	if _, err := Build("/clan", res); err == nil || !strings.Contains(err.Error(), `machine name "shared"`) {
 		t.Errorf("Build with a machine workspace named shared = %v", err)
+	}
+}
+
+// A run's steps each ask for a workspace's config (credential warning,
+// schema check, --changed, the work dir): it is made once.
+func TestGenerateOncePerSet(t *testing.T) {
+	root := t.TempDir()
+	set, err := Build(root, planResult(`{"vpc_id": {"value": 1}, "subnet_id": {"value": 2}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := set.Get("shared")
+	first, err := set.Generate(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, written, err := set.WriteWorkDir(root, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := set.Generate(w)
+	if set.generations != 1 {
+		t.Errorf("config generated %d times, want once", set.generations)
+	}
+	if !bytes.Equal(first, written) || !bytes.Equal(first, again) {
+		t.Error("the config handed on differs from the one generated")
 	}
 }

@@ -1,4 +1,4 @@
-package cli
+package app
 
 import (
 	"context"
@@ -16,12 +16,6 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
-// StateFlags are the flags about locks and safeguards.
-type StateFlags struct {
-	LockTimeout  time.Duration
-	NoSafeguards bool
-}
-
 // sessionKeeper guards each workspace's state with a state.Session: locks,
 // safeguards and recovery before tofu runs, the commit (and push, with the
 // git lock) after.
@@ -36,6 +30,7 @@ type sessionKeeper struct {
 	// async hands each commit to the background committer, so that a
 	// workspace's slot of the run goes to the next workspace while git works;
 	// the lock is held until the commit is done, and Wait collects the outcomes.
+	// Runs over the graph commit so; single commands (tofu, state) at once.
 	async     bool
 	committer state.Committer
 	handed    map[string]bool      // workspaces whose session the committer closes
@@ -51,27 +46,19 @@ type sessionKeeper struct {
 // the workspaces that finish meanwhile share a commit.
 const commitInterval = 2 * time.Second
 
-func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKeeper {
-	timeout := sf.LockTimeout
-	if timeout == 0 && lc.Settings.LockTimeout != "" {
-		timeout, _ = time.ParseDuration(lc.Settings.LockTimeout) // validated by clan.ParseSettings
-	}
+func newStateKeeper(o Options, c *Clan, ui UI, async bool, snapshot func() *state.StatusSnapshot) *sessionKeeper {
 	warnMu := &sync.Mutex{}
 	warnFn := func(msg string) {
 		warnMu.Lock()
 		defer warnMu.Unlock()
-		warn(g.Stderr, []string{msg})
+		ui.Warn([]string{msg})
 	}
 	k := &sessionKeeper{
-		root: lc.Root,
-		warn: warnFn,
-		opts: state.Options{
-			Lock:         state.LockMode(lc.Settings.Lock),
-			Remote:       lc.Settings.LockRemote,
-			LockTimeout:  timeout,
-			NoSafeguards: sf.NoSafeguards,
-			Warn:         warnFn,
-		},
+		root:     c.Root,
+		warn:     warnFn,
+		opts:     stateOptions(o, c, warnFn),
+		async:    async,
+		snapshot: snapshot,
 		sessions: map[string]*state.Session{},
 		handed:   map[string]bool{},
 		began:    map[string]time.Time{},
@@ -85,11 +72,33 @@ func newStateKeeper(g *GlobalOptions, lc *loadedClan, sf StateFlags) *sessionKee
 	return k
 }
 
+// stateOptions are the clan's lock mode and the run's lock timeout and
+// safeguards: the flag, else the settings'.
+func stateOptions(o Options, c *Clan, warn func(string)) state.Options {
+	timeout := o.State.LockTimeout
+	if timeout == 0 && c.Settings.LockTimeout != "" {
+		timeout, _ = time.ParseDuration(c.Settings.LockTimeout) // validated by clan.ParseSettings
+	}
+	return state.Options{
+		Lock:         state.LockMode(c.Settings.Lock),
+		Remote:       c.Settings.LockRemote,
+		LockTimeout:  timeout,
+		NoSafeguards: o.State.NoSafeguards,
+		Warn:         warn,
+	}
+}
+
+// waitSnapshot waits for the run's git snapshot, if one was started: no
+// git process outlives the run, even one that stops before anything began.
+func (k *sessionKeeper) waitSnapshot() {
+	if k.snapshot != nil {
+		k.snapshot()
+	}
+}
+
 // Wait waits for the background commits and returns those that failed, by workspace.
 func (k *sessionKeeper) Wait() map[string]error {
-	if k.snapshot != nil {
-		k.snapshot() // no git process outlives the run, even when nothing began
-	}
+	k.waitSnapshot()
 	k.committer.Close()
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -146,21 +155,21 @@ func (k *sessionKeeper) committed(s *state.Session, err error) {
 // checkLinks refuses a link among the files of the selected workspaces and
 // those they read, before any of them runs (each session checks its own
 // again).
-func checkLinks(lc *loadedClan, selected []string) error {
+func checkLinks(c *Clan, selected []string) error {
 	var read []string
 	for _, name := range selected {
-		w, ok := lc.Set.Get(name)
+		w, ok := c.Set.Get(name)
 		if !ok {
 			continue
 		}
-		p, err := statePaths(lc.Root, w)
+		p, err := StatePaths(c.Root, w)
 		if err != nil {
 			return err
 		}
 		if err := p.CheckLinks(); err != nil {
 			return err
 		}
-		if err := clan.CheckTree(lc.Root, w.WorkDir(), 2); err != nil {
+		if err := clan.CheckTree(c.Root, w.WorkDir(), 2); err != nil {
 			return err
 		}
 		read = append(read, w.Dependencies()...)
@@ -168,8 +177,8 @@ func checkLinks(lc *loadedClan, selected []string) error {
 	// tofu only reads the state of an upstream workspace.
 	slices.Sort(read)
 	for _, name := range slices.Compact(read) {
-		if w, ok := lc.Set.Get(name); ok {
-			if err := clan.CheckTree(lc.Root, w.StateDir(), 1); err != nil {
+		if w, ok := c.Set.Get(name); ok {
+			if err := clan.CheckTree(c.Root, w.StateDir(), 1); err != nil {
 				return err
 			}
 		}
@@ -177,7 +186,8 @@ func checkLinks(lc *loadedClan, selected []string) error {
 	return nil
 }
 
-func statePaths(root string, w *workspace.Workspace) (state.Paths, error) {
+// StatePaths are the state files of w (with their locks and markers).
+func StatePaths(root string, w *workspace.Workspace) (state.Paths, error) {
 	return state.PathsFor(root, w.Kind, w.Name)
 }
 
@@ -189,7 +199,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 		if err := teamStateLeftInGit(k.root, w); err != nil {
 			return none, err
 		}
-		p, err := statePaths(k.root, w)
+		p, err := StatePaths(k.root, w)
 		if err != nil {
 			return none, err
 		}
@@ -199,7 +209,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 		}
 		return operation.Lease{Release: func() { lock.Unlock() }}, nil
 	}
-	p, err := statePaths(k.root, w)
+	p, err := StatePaths(k.root, w)
 	if err != nil {
 		return none, err
 	}
@@ -285,7 +295,7 @@ func (k *sessionKeeper) recordTeamBackend(ctx context.Context, w *workspace.Work
 	if w.Backend.IsGitState() || w.Backend.UserDefined || !gitcli.IsRepo(ctx, k.root) {
 		return nil
 	}
-	p, err := statePaths(k.root, w)
+	p, err := StatePaths(k.root, w)
 	if err != nil {
 		return err
 	}
@@ -296,9 +306,9 @@ func (k *sessionKeeper) recordTeamBackend(ctx context.Context, w *workspace.Work
 	return nil
 }
 
-// lockHolder describes who holds the workspace's lock, or "".
-func lockHolder(lc *loadedClan, w *workspace.Workspace) string {
-	p, err := statePaths(lc.Root, w)
+// LockHolder describes who holds the workspace's lock, or "".
+func (c *Clan) LockHolder(w *workspace.Workspace) string {
+	p, err := StatePaths(c.Root, w)
 	if err != nil {
 		return ""
 	}
@@ -311,4 +321,35 @@ func lockHolder(lc *loadedClan, w *workspace.Workspace) string {
 // secretSource converts a clan setting into the state package's form.
 func secretSource(s clan.Secret) state.SecretSource {
 	return state.SecretSource{Command: s.Command, Env: s.Env, File: s.File}
+}
+
+// teamStateLeftInGit is the safeguard of runs against a team backend: state
+// still in git would be ignored, and tofu would create every resource again.
+func teamStateLeftInGit(root string, w *workspace.Workspace) error {
+	if w.Backend.IsGitState() || w.Backend.UserDefined {
+		return nil
+	}
+	p, err := StatePaths(root, w)
+	if err != nil {
+		return err
+	}
+	info, err := state.Validate(p.Abs(p.State), p.State)
+	if err != nil || !info.Exists {
+		return err
+	}
+	return fmt.Errorf("workspace %s: its state is in git (%s) but the settings put it in %s: run `clan-terranix state migrate --to %s %s` to move it there, or remove the backend setting to keep it in git",
+		w.Name, p.State, strings.TrimSpace(w.Backend.Where()), w.Backend.Type, w.Name)
+}
+
+// BeginStateSession locks a git-state workspace for a state command (with
+// the clan's lock mode, safeguards and crash recovery) and marks the run, so
+// that a run killed half way is recognised and committed by the next one.
+func BeginStateSession(ctx context.Context, o Options, c *Clan, ui UI, w *workspace.Workspace, op string) (*state.Session, error) {
+	p, err := StatePaths(c.Root, w)
+	if err != nil {
+		return nil, err
+	}
+	opts := stateOptions(o, c, func(msg string) { ui.Warn([]string{msg}) })
+	opts.Command = "clan-terranix state " + op + " " + w.Name
+	return state.Begin(ctx, p, op, opts)
 }

@@ -1,0 +1,329 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/clan-terranix/clan-terranix/internal/check"
+	"github.com/clan-terranix/clan-terranix/internal/clan"
+	"github.com/clan-terranix/clan-terranix/internal/gitcli"
+	"github.com/clan-terranix/clan-terranix/internal/nixeval"
+	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/run"
+	"github.com/clan-terranix/clan-terranix/internal/state"
+	"github.com/clan-terranix/clan-terranix/internal/tofu"
+	"github.com/clan-terranix/clan-terranix/internal/workspace"
+)
+
+// OperateOptions are how Operate runs.
+type OperateOptions struct {
+	Flags RunFlags
+	// Show keeps these plans' rendering in the results (plan's diffs).
+	Show operation.ShowPlans
+	// NoRefresh plans without checking reality.
+	NoRefresh bool
+}
+
+// Outcome is what a run over the graph did.
+type Outcome struct {
+	Started time.Time
+	Results []report.Result
+	// Explained are one-line explanations of failures (decryption) that
+	// replaced tofu's words in Results, for the end of the output.
+	Explained []string
+	// Declined: the user said no to the review; nothing ran.
+	Declined bool
+	// Interrupted: the run was stopped (Ctrl-C) at a safe point.
+	Interrupted bool
+}
+
+// Failed reports whether a workspace failed.
+func (o Outcome) Failed() bool {
+	return slices.ContainsFunc(o.Results, func(r report.Result) bool { return r.Status == report.StatusFailed })
+}
+
+// Operate runs kind over the selected workspaces: the confirmation or
+// review, the operations over the graph, the background commits (whose
+// failures fail their workspaces). A Run operates once.
+func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []string, oo OperateOptions) (Outcome, error) {
+	out := Outcome{Started: time.Now()}
+	var confirm operation.Confirm
+	if kind != operation.Plan && !oo.Flags.Yes {
+		if !r.ui.Interactive() {
+			r.keeper.waitSnapshot()
+			return out, fmt.Errorf("%s changes infrastructure: pass --yes to run without a terminal to confirm on", kind)
+		}
+		confirm = r.ui.Confirm
+		if kind == operation.Apply {
+			var err error
+			if confirm, err = r.review(ctx, selected, oo.Flags); err != nil || confirm == nil {
+				r.keeper.waitSnapshot()
+				out.Declined = err == nil
+				return out, err
+			}
+		}
+	}
+	display := r.ui.Display(string(kind), len(selected))
+	if confirm != nil {
+		confirm = pausing(display, confirm)
+	}
+	if kind != operation.Plan {
+		if err := r.inventoryUntouched(ctx, selected); err != nil {
+			r.keeper.waitSnapshot()
+			return out, err
+		}
+	}
+	runner := operation.New(r.config(ctx, pass{sink: display, confirm: confirm, show: oo.Show, onlyChanged: oo.Flags.Changed, noRefresh: oo.NoRefresh}))
+	r.ui.Warn(r.credentialLiterals(selected))
+	job := func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, kind, ws) }
+	results := run.Run(ctx, r.clan.Graph, selected, run.Options{
+		Parallelism: r.clan.parallelism(oo.Flags),
+		FailFast:    oo.Flags.FailFast,
+		Reverse:     kind == operation.Destroy,
+		Prepare: func(ctx context.Context, ws string, ahead bool) {
+			runner.Prepare(ctx, kind, ws, ahead)
+		},
+	}, job, display)
+	runner.ReleasePrepared()
+	// Commits ran in the background (see sessionKeeper.async); a failed one
+	// fails its workspace.
+	failed := r.keeper.Wait()
+	for i, res := range results {
+		err := failed[res.Workspace]
+		switch {
+		case err == nil:
+		case res.Status != report.StatusFailed:
+			results[i].Status, results[i].Error = report.StatusFailed, err.Error()
+		default:
+			// A failed apply whose state could not be committed either:
+			// what to do about the state matters most.
+			r.ui.Warn([]string{err.Error()})
+			results[i].Error += "\n" + err.Error()
+		}
+	}
+	display.Close()
+	out.Results = results
+	out.Explained = r.explainDecryptFailures(results)
+	out.Interrupted = ctx.Err() != nil
+	return out, nil
+}
+
+// pausing stops the live view while confirm asks on the terminal.
+func pausing(d report.Display, confirm operation.Confirm) operation.Confirm {
+	return func(ctx context.Context, ws, planText string) (bool, error) {
+		d.Pause()
+		defer d.Resume()
+		return confirm(ctx, ws, planText)
+	}
+}
+
+// review plans the whole selection first, shows every diff in dependency
+// order and asks once. It returns the Confirm of the apply that follows: a
+// workspace whose plan, made again in its turn, is the one shown applies
+// without asking; one that differs (an upstream applied in this run changed
+// what it reads) or could not be planned before (its upstream was never
+// applied) shows its new plan and asks for itself. A nil Confirm and nil
+// error: the user said no, nothing ran.
+func (r *Run) review(ctx context.Context, selected []string, rf RunFlags) (operation.Confirm, error) {
+	display := r.ui.Display("plan", len(selected))
+	runner := operation.New(r.config(ctx, pass{sink: display, show: operation.ShowChanged}))
+	results := run.Run(ctx, r.clan.Graph, selected, run.Options{
+		Parallelism: r.clan.parallelism(rf),
+		Prepare: func(ctx context.Context, ws string, ahead bool) {
+			runner.Prepare(ctx, operation.Plan, ws, ahead)
+		},
+	}, func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, operation.Plan, ws) }, display)
+	runner.ReleasePrepared()
+	display.Close()
+	if err := r.ui.ShowPlans(results); err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, &ExitError{Code: 130, Err: errors.New("interrupted before anything was applied")}
+	}
+	reviewed := map[string]string{}
+	var later []string
+	for _, res := range results {
+		switch {
+		case res.Status == report.StatusFailed:
+			_ = r.ui.ReviewFailed(results)
+			return nil, &ExitError{Code: 1, Err: fmt.Errorf("nothing applied: the plan of %s failed", res.Workspace)}
+		case res.Status == report.StatusSkipped:
+			later = append(later, res.Workspace)
+		case res.Plan != nil:
+			reviewed[res.Workspace] = res.Plan.Text
+		}
+	}
+	if c := report.Count(results); c.OK > 0 {
+		ok, err := r.ui.AskApply(c, later)
+		if err != nil || !ok {
+			return nil, err
+		}
+	}
+	var mu sync.Mutex // workspaces of a wave may ask at once
+	return func(ctx context.Context, ws, planText string) (bool, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		shown, ok := reviewed[ws]
+		if ok && shown == report.NewPlanDetail(planText, nil).Text {
+			return true, nil
+		}
+		if ok {
+			r.ui.PlanChanged(ws)
+		}
+		return r.ui.Confirm(ctx, ws, planText)
+	}, nil
+}
+
+// credentialLiterals warns about credentials written as literals in the
+// generated config of the selected workspaces: they end up in the Nix store.
+func (r *Run) credentialLiterals(selected []string) []string {
+	var warnings []string
+	for _, name := range selected {
+		w, ok := r.clan.Set.Get(name)
+		if !ok {
+			continue
+		}
+		config, err := r.clan.Set.Generate(w)
+		if err != nil {
+			continue // the run reports it
+		}
+		warnings = append(warnings, state.CredentialLiterals(config, w.WorkDir()+"/"+workspace.ConfigFile)...)
+	}
+	return warnings
+}
+
+// explainDecryptFailures replaces tofu's multi-line decryption errors with
+// one line saying what is wrong (passphrase, or state not encrypted yet),
+// and returns those lines: the live view showed tofu's own words only.
+func (r *Run) explainDecryptFailures(results []report.Result) []string {
+	enc := Encryption(r.clan.Settings)
+	if enc == nil {
+		return nil
+	}
+	var lines []string
+	for i, res := range results {
+		if res.Status != report.StatusFailed {
+			continue
+		}
+		output := res.Error + "\n" + strings.Join(res.ErrorTail, "\n")
+		if line, ok := state.ExplainDecryptError(res.Workspace, output, *enc); ok {
+			results[i].Error = line
+			results[i].ErrorTail = nil
+			lines = append(lines, line)
+		}
+	}
+	return lines
+}
+
+// inventoryUntouched refuses, before anything runs, an apply or destroy
+// whose write-back would edit inventory.json while it has uncommitted changes:
+// the write-back commits the file with the state, and would take the user's
+// edits along. --no-safeguards goes on with a warning.
+func (r *Run) inventoryUntouched(ctx context.Context, selected []string) error {
+	c := r.clan
+	writesBack := ""
+	for _, name := range selected {
+		if w, ok := c.Set.Get(name); ok {
+			if _, ok, _ := writeBackSettings(c, w); ok {
+				writesBack = name
+				break
+			}
+		}
+	}
+	if writesBack == "" || !gitcli.IsRepo(ctx, c.Root) {
+		return nil
+	}
+	status, err := gitcli.Repo{Dir: c.Root}.Status(ctx, clan.InventoryJSON)
+	if err != nil || len(status) == 0 || (status[0].X == '?' && status[0].Y == '?') {
+		return err // an untracked inventory.json has no edits of the user's in git to keep apart
+	}
+	msg := fmt.Sprintf("%s has uncommitted changes: commit or stash them first (the write-back of machine %s commits %s with its state and would take them along), or pass --no-safeguards", clan.InventoryJSON, writesBack, clan.InventoryJSON)
+	if !r.opts.State.NoSafeguards {
+		return errors.New(msg)
+	}
+	r.ui.Warn([]string{"--no-safeguards: going on although " + msg})
+	return nil
+}
+
+// CheckNoLiveReaders refuses to destroy a workspace while a workspace outside
+// the selection still has resources and depends on it.
+func (r *Run) CheckNoLiveReaders(selected []string) error {
+	for _, name := range selected {
+		var readers []string
+		for _, d := range r.clan.Graph.Dependents(name) {
+			if slices.Contains(selected, d) {
+				continue
+			}
+			if r.tofu.HasResources(d) {
+				readers = append(readers, d)
+			}
+		}
+		if len(readers) > 0 {
+			r.keeper.waitSnapshot()
+			verb := "depends on it and has"
+			if len(readers) > 1 {
+				verb = "depend on it and have"
+			}
+			return fmt.Errorf("cannot destroy %s: %s still %s resources (destroy them in the same run, or pass --with-dependents)", name, strings.Join(readers, ", "), verb)
+		}
+	}
+	return nil
+}
+
+// ProblemsError is a check that found problems in the configs.
+type ProblemsError struct{ Problems []check.Problem }
+
+func (e *ProblemsError) Error() string { return check.Summary(e.Problems) }
+
+// CheckFirst runs the schema check before a plan or apply starts anything.
+// With changed it leaves out the workspaces that will not run: their config
+// is the one their last apply took, and checking them would cost a run with
+// nothing to do most of its time. Problems come as a *ProblemsError.
+func (r *Run) CheckFirst(ctx context.Context, selected []string, changed bool) error {
+	if changed {
+		var toRun []string
+		for _, name := range selected {
+			if st, err := r.tofu.Status(name); err != nil || st.NeedsRun() {
+				toRun = append(toRun, name)
+			}
+		}
+		selected = toRun
+	}
+	problems, err := checkWorkspaces(ctx, r.clan, r.engine, r.env, selected)
+	if err == nil && len(problems) > 0 {
+		err = &ProblemsError{Problems: problems}
+	}
+	if err != nil {
+		r.keeper.waitSnapshot() // no git process outlives a run that stops here
+		return err
+	}
+	return nil
+}
+
+// Check validates the selected workspaces' configs against their
+// providers' schemas, without a run (the check command).
+func Check(ctx context.Context, o Options, c *Clan, selected []string) ([]check.Problem, error) {
+	engine, err := FindEngine(ctx, o, c)
+	if err != nil {
+		return nil, err
+	}
+	return checkWorkspaces(ctx, c, engine, pluginCacheEnv(), selected)
+}
+
+func checkWorkspaces(ctx context.Context, c *Clan, engine *tofu.Engine, env []string, selected []string) ([]check.Problem, error) {
+	ev := &nixeval.Evaluator{}
+	ch := &check.Checker{
+		Root:    c.Root,
+		Set:     c.Set,
+		Schemas: &check.Schemas{Root: c.Root, Engine: engine, Env: env},
+		Locate:  ev.Positions,
+	}
+	return ch.Check(ctx, selected)
+}
