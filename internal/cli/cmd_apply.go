@@ -17,9 +17,9 @@ type applyOptions struct {
 	NoCheck    bool
 }
 
-var _ = register(newApplyCommand)
+var _ = register(func(g *GlobalOptions) *cobra.Command { return newApplyCommand(g, nil) })
 
-func newApplyCommand(g *GlobalOptions) *cobra.Command {
+func newApplyCommand(g *GlobalOptions, runF func(*applyOptions) error) *cobra.Command {
 	opts := &applyOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "apply [WORKSPACE...]",
@@ -29,7 +29,7 @@ terraform_remote_state reads) are applied first, in order, unless --no-deps.
 After each apply the state is committed to git, even when the apply failed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Workspaces = args
-			return runApply(cmd.Context(), opts)
+			return runOr(cmd.Context(), opts, runF, runApply)
 		},
 	}
 	addEvalFlags(cmd, &opts.Eval)

@@ -20,9 +20,9 @@ type checkOptions struct {
 	Workspaces []string
 }
 
-var _ = register(newCheckCommand)
+var _ = register(func(g *GlobalOptions) *cobra.Command { return newCheckCommand(g, nil) })
 
-func newCheckCommand(g *GlobalOptions) *cobra.Command {
+func newCheckCommand(g *GlobalOptions, runF func(*checkOptions) error) *cobra.Command {
 	opts := &checkOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "check [WORKSPACE...]",
@@ -34,7 +34,7 @@ Without names, every workspace. plan and apply run the same check first (--no-ch
 skips it). The schemas are kept under .clan-terranix/schemas by the provider lock.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Workspaces = args
-			return runCheck(cmd.Context(), opts)
+			return runOr(cmd.Context(), opts, runF, runCheck)
 		},
 	}
 	addEvalFlags(cmd, &opts.Eval)

@@ -16,9 +16,9 @@ type destroyOptions struct {
 	Workspaces []string
 }
 
-var _ = register(newDestroyCommand)
+var _ = register(func(g *GlobalOptions) *cobra.Command { return newDestroyCommand(g, nil) })
 
-func newDestroyCommand(g *GlobalOptions) *cobra.Command {
+func newDestroyCommand(g *GlobalOptions, runF func(*destroyOptions) error) *cobra.Command {
 	opts := &destroyOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "destroy [WORKSPACE...]",
@@ -29,7 +29,7 @@ workspace is destroyed in the same run (name it, or pass --with-dependents).
 The state of a machine that is gone ('status' says orphaned) is destroyed when named.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Workspaces = args
-			return runDestroy(cmd.Context(), opts)
+			return runOr(cmd.Context(), opts, runF, runDestroy)
 		},
 	}
 	addEvalFlags(cmd, &opts.Eval)

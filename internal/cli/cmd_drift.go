@@ -19,9 +19,9 @@ type driftOptions struct {
 	Workspaces []string
 }
 
-var _ = register(newDriftCommand)
+var _ = register(func(g *GlobalOptions) *cobra.Command { return newDriftCommand(g, nil) })
 
-func newDriftCommand(g *GlobalOptions) *cobra.Command {
+func newDriftCommand(g *GlobalOptions, runF func(*driftOptions) error) *cobra.Command {
 	opts := &driftOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "drift [WORKSPACE...]",
@@ -33,7 +33,7 @@ Unlike 'plan --changed' it never trusts the change records: every selected
 workspace runs tofu.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Workspaces = args
-			return runDrift(cmd.Context(), opts)
+			return runOr(cmd.Context(), opts, runF, runDrift)
 		},
 	}
 	addEvalFlags(cmd, &opts.Eval)

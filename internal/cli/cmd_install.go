@@ -22,9 +22,9 @@ type installOptions struct {
 	SSHTimeout time.Duration
 }
 
-var _ = register(newInstallCommand)
+var _ = register(func(g *GlobalOptions) *cobra.Command { return newInstallCommand(g, nil) })
 
-func newInstallCommand(g *GlobalOptions) *cobra.Command {
+func newInstallCommand(g *GlobalOptions, runF func(*installOptions) error) *cobra.Command {
 	opts := &installOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "install MACHINE",
@@ -39,7 +39,7 @@ committed. A machine installed before is only installed again with --reinstall.`
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Machine = args[0]
-			return runInstall(cmd.Context(), opts)
+			return runOr(cmd.Context(), opts, runF, runInstall)
 		},
 	}
 	addEvalFlags(cmd, &opts.Eval)

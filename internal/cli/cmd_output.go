@@ -19,9 +19,9 @@ type outputOptions struct {
 	Workspaces []string
 }
 
-var _ = register(newOutputCommand)
+var _ = register(func(g *GlobalOptions) *cobra.Command { return newOutputCommand(g, nil) })
 
-func newOutputCommand(g *GlobalOptions) *cobra.Command {
+func newOutputCommand(g *GlobalOptions, runF func(*outputOptions) error) *cobra.Command {
 	opts := &outputOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "output [WORKSPACE...]",
@@ -31,7 +31,7 @@ outputs are shown as <sensitive> except with --json, which prints them as
 'tofu output -json' does.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Workspaces = args
-			return runOutput(cmd.Context(), opts)
+			return runOr(cmd.Context(), opts, runF, runOutput)
 		},
 	}
 	addEvalFlags(cmd, &opts.Eval)

@@ -29,9 +29,9 @@ type planOptions struct {
 	Format string
 }
 
-var _ = register(newPlanCommand)
+var _ = register(func(g *GlobalOptions) *cobra.Command { return newPlanCommand(g, nil) })
 
-func newPlanCommand(g *GlobalOptions) *cobra.Command {
+func newPlanCommand(g *GlobalOptions, runF func(*planOptions) error) *cobra.Command {
 	opts := &planOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "plan [WORKSPACE...]",
@@ -43,7 +43,7 @@ order, then the summary table (--compact: the table only). --json adds each work
 resource changes; --markdown FILE writes the plan for a pull request.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Workspaces = args
-			return runPlan(cmd.Context(), opts)
+			return runOr(cmd.Context(), opts, runF, runPlan)
 		},
 	}
 	addEvalFlags(cmd, &opts.Eval)

@@ -28,7 +28,7 @@ func newStateCommand(g *GlobalOptions) *cobra.Command {
 		Use:   "state",
 		Short: "Work on state itself: history, encryption, moving it to a team backend",
 	}
-	cmd.AddCommand(newStateLogCommand(g), newStateEncryptCommand(g), newStateRekeyCommand(g), newStateMigrateCommand(g))
+	cmd.AddCommand(newStateLogCommand(g), newStateEncryptCommand(g), newStateRekeyCommand(g), newStateMigrateCommand(g, nil))
 	return cmd
 }
 

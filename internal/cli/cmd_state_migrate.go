@@ -23,7 +23,7 @@ type stateMigrateOptions struct {
 	Workspaces []string
 }
 
-func newStateMigrateCommand(g *GlobalOptions) *cobra.Command {
+func newStateMigrateCommand(g *GlobalOptions, runF func(*stateMigrateOptions) error) *cobra.Command {
 	opts := &stateMigrateOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "migrate --to pg|s3|http|git [WORKSPACE...|--all]",
@@ -40,7 +40,7 @@ Each workspace moves alone and completely; run the command again after a failure
 a copy that already arrived is recognised by its lineage and serial.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Workspaces = args
-			return runStateMigrate(cmd.Context(), opts)
+			return runOr(cmd.Context(), opts, runF, runStateMigrate)
 		},
 	}
 	cmd.Flags().StringVar(&opts.To, "to", "", "where the state goes: pg, s3, http (the settings' team backend) or git")

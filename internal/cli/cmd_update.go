@@ -20,9 +20,9 @@ type updateOptions struct {
 	BuildHost string
 }
 
-var _ = register(newUpdateCommand)
+var _ = register(func(g *GlobalOptions) *cobra.Command { return newUpdateCommand(g, nil) })
 
-func newUpdateCommand(g *GlobalOptions) *cobra.Command {
+func newUpdateCommand(g *GlobalOptions, runF func(*updateOptions) error) *cobra.Command {
 	opts := &updateOptions{GlobalOptions: g}
 	cmd := &cobra.Command{
 		Use:   "update [MACHINE...]",
@@ -33,7 +33,7 @@ func newUpdateCommand(g *GlobalOptions) *cobra.Command {
 since its install is refused: it needs 'install --reinstall'.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Machines = args
-			return runUpdate(cmd.Context(), opts)
+			return runOr(cmd.Context(), opts, runF, runUpdate)
 		},
 	}
 	addEvalFlags(cmd, &opts.Eval)

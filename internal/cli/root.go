@@ -102,6 +102,25 @@ func Main() int {
 
 // NewRootCommand builds the command tree around g.
 func NewRootCommand(g *GlobalOptions) *cobra.Command {
+	root := newRoot(g)
+	for _, add := range commands {
+		root.AddCommand(add(g))
+	}
+	return root
+}
+
+// runOr runs the command with run, or with runF when a test gave one: the
+// seam through which tests see the options the flags parsed into, without
+// running anything.
+func runOr[O any](ctx context.Context, opts *O, runF func(*O) error, run func(context.Context, *O) error) error {
+	if runF != nil {
+		return runF(opts)
+	}
+	return run(ctx, opts)
+}
+
+// newRoot is the root command with the global flags, without subcommands.
+func newRoot(g *GlobalOptions) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "clan-terranix",
 		Short: "Provision a Clan's infrastructure from Terranix, in order, with state in git",
@@ -123,9 +142,6 @@ state committed to git, before NixOS is installed on the machines.`,
 	pf.StringVar(&g.Nixpkgs, "nixpkgs", os.Getenv("CLAN_TERRANIX_NIXPKGS"), "nixpkgs (or nixpkgs.lib) directory whose lib evaluates the Terranix modules (default: $CLAN_TERRANIX_NIXPKGS, the clan flake's locked nixpkgs, <nixpkgs> on NIX_PATH)")
 	pf.DurationVar(&g.State.LockTimeout, "lock-timeout", 0, "wait this long for a workspace lock held by another run (default: the settings' lockTimeout, else fail at once)")
 	pf.BoolVar(&g.State.NoSafeguards, "no-safeguards", false, "turn the state safeguards (uncommitted or conflicted state, branch behind its remote) into warnings")
-	for _, add := range commands {
-		root.AddCommand(add(g))
-	}
 	return root
 }
 
