@@ -47,8 +47,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	rf := &RunFlags{Tags: opts.Tags, All: len(opts.Workspaces) == 0 && len(opts.Tags) == 0}
-	selected, err := selection(lc, opts.Workspaces, rf, false)
+	selected, err := lc.Select(opts.Workspaces, app.RunFlags{Tags: opts.Tags, All: len(opts.Workspaces) == 0 && len(opts.Tags) == 0}, false)
 	if err != nil {
 		return err
 	}
@@ -80,5 +79,5 @@ func checkFailed(g *GlobalOptions, problems []check.Problem) error {
 	for _, p := range problems {
 		fmt.Fprintln(g.Stderr, "clan-terranix: "+p.Error())
 	}
-	return &exitError{code: 1, err: errors.New(check.Summary(problems))}
+	return &exitError{Code: 1, Err: errors.New(check.Summary(problems))}
 }

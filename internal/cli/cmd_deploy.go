@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 )
@@ -82,5 +83,5 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 		return nil
 	}
 	return runUpdate(ctx, &updateOptions{GlobalOptions: opts.GlobalOptions, Eval: opts.Eval,
-		Run: RunFlags{Yes: opts.Run.Yes, Parallelism: opts.Run.Parallelism}, Machines: update, DryRun: opts.DryRun})
+		Run: RunFlags{RunFlags: app.RunFlags{Yes: opts.Run.Yes, Parallelism: opts.Run.Parallelism}}, Machines: update, DryRun: opts.DryRun})
 }

@@ -74,7 +74,7 @@ func runDrift(ctx context.Context, opts *driftOptions) error {
 		}
 	}
 	if len(drifted) > 0 {
-		return &exitError{code: 2}
+		return &exitError{Code: 2}
 	}
 	return nil
 }

@@ -76,7 +76,7 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	if opts.DetailedExitcode {
 		for _, r := range results {
 			if r.Status == report.StatusOK {
-				return &exitError{code: 2}
+				return &exitError{Code: 2}
 			}
 		}
 	}

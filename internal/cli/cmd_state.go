@@ -134,7 +134,7 @@ func printStateResults(g *GlobalOptions, command string, results []stateResult, 
 		}
 	}
 	if failed > 0 {
-		return &exitError{code: 1, err: fmt.Errorf("state %s failed for %d of %d workspace(s)", command, failed, len(results))}
+		return &exitError{Code: 1, Err: fmt.Errorf("state %s failed for %d of %d workspace(s)", command, failed, len(results))}
 	}
 	return nil
 }

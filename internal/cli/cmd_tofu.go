@@ -56,7 +56,7 @@ func runTofu(ctx context.Context, opts *tofuOptions) error {
 	var exit *tofu.ExitError
 	if errors.As(err, &exit) {
 		// tofu printed its own error already.
-		return &exitError{code: exit.Code}
+		return &exitError{Code: exit.Code}
 	}
 	return err
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/clan-terranix/clan-terranix/internal/app"
 )
 
 // parseFlags runs the command newCmd builds, under a root with the global
@@ -69,7 +71,7 @@ func TestApplyFlags(t *testing.T) {
 		{args: []string{"apply", "--all", "--tags", "a,b", "--tags", "c", "--no-deps", "--with-dependents", "--parallelism", "3",
 			"--fail-fast", "-y", "--changed", "--no-check", "--show-trace", "--with-nulls"}, want: func(g *GlobalOptions) *applyOptions {
 			return &applyOptions{GlobalOptions: g, NoCheck: true, Eval: EvalOptions{ShowTrace: true, WithNulls: true},
-				Run: RunFlags{All: true, Tags: []string{"a", "b", "c"}, NoDeps: true, WithDependents: true, Parallelism: 3, FailFast: true, Yes: true, Changed: true}}
+				Run: RunFlags{RunFlags: app.RunFlags{All: true, Tags: []string{"a", "b", "c"}, NoDeps: true, WithDependents: true, Parallelism: 3, FailFast: true, Yes: true, Changed: true}}}
 		}},
 		{args: []string{"--clan", "/c", "--json", "--engine", "terraform", "--lock-timeout", "5s", "--no-safeguards", "--flake", "apply", "a", "b"},
 			want: func(g *GlobalOptions) *applyOptions {
@@ -87,12 +89,12 @@ func TestApplyFlags(t *testing.T) {
 func TestPlanFlags(t *testing.T) {
 	runFlagCases(t, newPlanCommand, []flagCase[planOptions]{
 		{args: []string{"plan", "--all"}, want: func(g *GlobalOptions) *planOptions {
-			return &planOptions{GlobalOptions: g, Run: RunFlags{All: true}, Format: "text"}
+			return &planOptions{GlobalOptions: g, Run: RunFlags{RunFlags: app.RunFlags{All: true}}, Format: "text"}
 		}},
 		{args: []string{"plan", "web", "--compact", "--markdown", "out.md", "--format", "markdown", "--detailed-exitcode", "--changed", "--no-check"},
 			want: func(g *GlobalOptions) *planOptions {
 				return &planOptions{GlobalOptions: g, Workspaces: []string{"web"}, Compact: true, Markdown: "out.md", Format: "markdown",
-					DetailedExitcode: true, NoCheck: true, Run: RunFlags{Changed: true}}
+					DetailedExitcode: true, NoCheck: true, Run: RunFlags{RunFlags: app.RunFlags{Changed: true}}}
 			}},
 		// --format is checked by the run (runPlan), not by cobra: it parses.
 		{args: []string{"plan", "--format", "html"}, want: func(g *GlobalOptions) *planOptions {
@@ -111,7 +113,7 @@ func TestInstallFlags(t *testing.T) {
 		{args: []string{"install", "m1", "--dry-run", "--reinstall", "--ssh-timeout", "2m", "-y", "--parallelism", "2", "--show-trace"},
 			want: func(g *GlobalOptions) *installOptions {
 				return &installOptions{GlobalOptions: g, Machine: "m1", DryRun: true, Reinstall: true, SSHTimeout: 2 * time.Minute,
-					Run: RunFlags{Yes: true, Parallelism: 2}, Eval: EvalOptions{ShowTrace: true}}
+					Run: RunFlags{RunFlags: app.RunFlags{Yes: true, Parallelism: 2}}, Eval: EvalOptions{ShowTrace: true}}
 			}},
 		{args: []string{"install"}, wantErr: "accepts 1 arg(s), received 0"},
 		{args: []string{"install", "m1", "m2"}, wantErr: "accepts 1 arg(s), received 2"},
@@ -154,7 +156,7 @@ func TestStateMigrateFlags(t *testing.T) {
 func TestDestroyFlags(t *testing.T) {
 	runFlagCases(t, newDestroyCommand, []flagCase[destroyOptions]{
 		{args: []string{"destroy", "m1", "--with-dependents", "--yes"}, want: func(g *GlobalOptions) *destroyOptions {
-			return &destroyOptions{GlobalOptions: g, Workspaces: []string{"m1"}, Run: RunFlags{WithDependents: true, Yes: true}}
+			return &destroyOptions{GlobalOptions: g, Workspaces: []string{"m1"}, Run: RunFlags{RunFlags: app.RunFlags{WithDependents: true, Yes: true}}}
 		}},
 		{args: []string{"destroy", "--no-check"}, wantErr: "unknown flag: --no-check"},
 	})

@@ -16,25 +16,11 @@ import (
 // RunFlags are the flags of the commands that run tofu over a selection of
 // workspaces (plan, apply, destroy).
 type RunFlags struct {
-	All            bool
-	Tags           []string
-	NoDeps         bool
-	WithDependents bool
-	Parallelism    int
-	FailFast       bool
-	Yes            bool
-	Changed        bool
-	// orphans: the named workspaces may be orphaned machine states (destroy).
-	orphans bool
+	app.RunFlags
 
 	// present prints the results instead of printResults (plan's diffs and
 	// Markdown); nil: printResults.
 	present func(g *GlobalOptions, command string, started time.Time, results []report.Result) error
-}
-
-func (rf *RunFlags) app() app.RunFlags {
-	return app.RunFlags{All: rf.All, Tags: rf.Tags, NoDeps: rf.NoDeps, WithDependents: rf.WithDependents,
-		Parallelism: rf.Parallelism, FailFast: rf.FailFast, Yes: rf.Yes, Changed: rf.Changed, Orphans: rf.orphans}
 }
 
 func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
@@ -54,13 +40,13 @@ func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
 // selection resolves the named workspaces, tags and --all into the list to
 // run, with dependencies (withDeps) and dependents as asked.
 func selection(lc *loadedClan, names []string, rf *RunFlags, withDeps bool) ([]string, error) {
-	return lc.Select(names, rf.app(), withDeps)
+	return lc.Select(names, rf.RunFlags, withDeps)
 }
 
 // prepareRun evaluates the clan, resolves the selection and sets up the
 // run: what plan, apply, drift and destroy share before they run.
 func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []string, rf *RunFlags, withDeps bool) (*app.Run, []string, error) {
-	return app.Prepare(ctx, g.appOptions(eo), g.ui(), names, rf.app(), withDeps)
+	return app.Prepare(ctx, g.appOptions(eo), g.ui(), names, rf.RunFlags, withDeps)
 }
 
 // checkFirst runs the schema check before a plan or apply (unless skip),
@@ -79,7 +65,7 @@ func checkFirst(ctx context.Context, g *GlobalOptions, r *app.Run, selected []st
 
 // operate runs kind over the selected workspaces and prints the results.
 func operate(ctx context.Context, g *GlobalOptions, r *app.Run, kind operation.Kind, selected []string, rf *RunFlags, oo app.OperateOptions) ([]report.Result, error) {
-	oo.Flags = rf.app()
+	oo.Flags = rf.RunFlags
 	out, err := r.Operate(ctx, kind, selected, oo)
 	if err != nil || out.Declined {
 		return nil, err
@@ -95,10 +81,10 @@ func operate(ctx context.Context, g *GlobalOptions, r *app.Run, kind operation.K
 		fmt.Fprintln(g.Stderr, "clan-terranix: "+line)
 	}
 	if out.Interrupted {
-		return out.Results, &exitError{code: 130, err: errors.New("interrupted: running workspaces stopped at a safe point and their state is committed; run again to finish")}
+		return out.Results, &exitError{Code: 130, Err: errors.New("interrupted: running workspaces stopped at a safe point and their state is committed; run again to finish")}
 	}
 	if out.Failed() {
-		return out.Results, &exitError{code: 1, err: errors.New("")}
+		return out.Results, &exitError{Code: 1, Err: errors.New("")}
 	}
 	return out.Results, nil
 }

@@ -1,5 +1,6 @@
 // Package cli holds the clan-terranix commands: one file per command, each an
-// options struct filled by cobra and a plain runX(ctx, opts) behind it.
+// options struct filled by cobra and a plain runX(ctx, opts) behind it, which
+// calls the application layer (internal/app) and prints what it returns.
 package cli
 
 import (
@@ -57,18 +58,9 @@ func (g *GlobalOptions) Color() bool {
 	return ok && term.IsTerminal(int(out.Fd()))
 }
 
-// exitError carries an exit code other than 1 (e.g. 2: changes present).
-type exitError struct {
-	code int
-	err  error
-}
-
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return ""
-	}
-	return e.err.Error()
-}
+// exitError carries an exit code other than 1 (e.g. 2: changes present);
+// the application layer's errors come with theirs.
+type exitError = app.ExitError
 
 // Main runs the CLI with the process's arguments and returns the exit code.
 func Main() int {
@@ -87,12 +79,8 @@ func Main() int {
 	}
 	code := 1
 	var ee *exitError
-	var ae *app.ExitError
-	switch {
-	case errors.As(err, &ee):
-		code = ee.code
-	case errors.As(err, &ae):
-		code = ae.Code
+	if errors.As(err, &ee) {
+		code = ee.Code
 	}
 	if msg := err.Error(); msg != "" {
 		fmt.Fprintln(g.Stderr, "clan-terranix: "+msg)

@@ -32,7 +32,7 @@ const (
 )
 
 // StateKeeper guards and records a workspace's state: locks, safeguards,
-// commits. The cli wires internal/state behind it.
+// commits. The application layer (internal/app) wires internal/state behind it.
 type StateKeeper interface {
 	// Acquire locks the workspace for command and checks the safeguards.
 	Acquire(ctx context.Context, w *workspace.Workspace, command string) (Lease, error)
