@@ -341,10 +341,10 @@ func teamStateLeftInGit(root string, w *workspace.Workspace) error {
 		w.Name, p.State, strings.TrimSpace(w.Backend.Where()), w.Backend.Type, w.Name)
 }
 
-// BeginStateSession locks a git-state workspace for a state command (with
+// beginStateSession locks a git-state workspace for a state command (with
 // the clan's lock mode, safeguards and crash recovery) and marks the run, so
 // that a run killed half way is recognised and committed by the next one.
-func BeginStateSession(ctx context.Context, o Options, c *Clan, ui UI, w *workspace.Workspace, op string) (*state.Session, error) {
+func beginStateSession(ctx context.Context, o Options, c *Clan, ui UI, w *workspace.Workspace, op string) (*state.Session, error) {
 	p, err := StatePaths(c.Root, w)
 	if err != nil {
 		return nil, err

@@ -3,20 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
-	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/state"
-	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
@@ -33,21 +27,12 @@ func newStateCommand(g *GlobalOptions) *cobra.Command {
 }
 
 // stateResult is what a state command did to one workspace.
-type stateResult struct {
-	Workspace string `json:"workspace"`
-	// Status is "done", "skipped" or "failed".
-	Status  string `json:"status"`
-	Detail  string `json:"detail,omitempty"`
-	Error   string `json:"error,omitempty"`
-	Commit  string `json:"commit,omitempty"`
-	Lineage string `json:"lineage,omitempty"`
-	Serial  int64  `json:"serial,omitempty"`
-}
+type stateResult = app.StateResult
 
 const (
-	stateDone    = "done"
-	stateSkipped = "skipped"
-	stateFailed  = "failed"
+	stateDone    = app.StateDone
+	stateSkipped = app.StateSkipped
+	stateFailed  = app.StateFailed
 )
 
 // stateWorkspaces resolves the workspace arguments of a state command: the
@@ -137,32 +122,4 @@ func printStateResults(g *GlobalOptions, command string, results []stateResult, 
 		return &exitError{Code: 1, Err: fmt.Errorf("state %s failed for %d of %d workspace(s)", command, failed, len(results))}
 	}
 	return nil
-}
-
-// beginStateSession locks a git-state workspace for a state command (with
-// the clan's lock mode, safeguards and crash recovery) and marks the run, so
-// that a run killed half way is recognised and committed by the next one.
-func beginStateSession(ctx context.Context, g *GlobalOptions, lc *loadedClan, w *workspace.Workspace, op string) (*state.Session, error) {
-	return app.BeginStateSession(ctx, g.appOptions(EvalOptions{}), lc, g.ui(), w, op)
-}
-
-// explainTofuError makes a failed tofu run inside a state command one line,
-// turning decryption failures into what to do about them.
-func explainTofuError(ws string, err error, enc *state.Encryption) error {
-	var exit *tofu.ExitError
-	if enc != nil && errors.As(err, &exit) {
-		if line, ok := state.ExplainDecryptError(ws, exit.Output+"\n"+strings.Join(exit.Diagnostics, "\n"), *enc); ok {
-			return errors.New(line)
-		}
-	}
-	return err
-}
-
-// stateLogFile opens the log of a state command's tofu runs.
-func stateLogFile(lc *loadedClan, command string) (*os.File, error) {
-	dir := filepath.Join(lc.Root, filepath.FromSlash(clan.RunLogDir(time.Now(), os.Getpid())))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	return os.OpenFile(filepath.Join(dir, "state-"+command+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 }
