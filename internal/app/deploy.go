@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
+	"sort"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
@@ -62,4 +64,38 @@ func (r *Run) CheckUpdates(ctx context.Context, selected []string) error {
 		}
 	}
 	return nil
+}
+
+// DeployMachines are the machines deploy works on: those named, and the
+// machines with infrastructure that carry one of tags (all: every one),
+// sorted.
+func (c *Clan) DeployMachines(names []string, all bool, tags []string) ([]string, error) {
+	machines := append([]string(nil), names...)
+	for _, n := range c.Set.Names() {
+		w, _ := c.Set.Get(n)
+		if w.Kind != clan.KindMachine {
+			continue
+		}
+		tagged := slices.ContainsFunc(tags, func(t string) bool { return slices.Contains(w.Tags, t) })
+		if (all || tagged) && !slices.Contains(machines, n) {
+			machines = append(machines, n)
+		}
+	}
+	if len(machines) == 0 {
+		return nil, errors.New("name a machine, or use --all or --tags")
+	}
+	sort.Strings(machines)
+	return machines, nil
+}
+
+// WithInfrastructure are the machines among names that have an
+// infrastructure workspace: update applies those, and updates all.
+func (c *Clan) WithInfrastructure(names []string) []string {
+	var out []string
+	for _, m := range names {
+		if w, ok := c.Set.Get(m); ok && w.Kind == clan.KindMachine {
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -7,10 +7,12 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/clan-terranix/clan-terranix/internal/changes"
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/graph"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
+	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
@@ -209,4 +211,10 @@ func (c *Clan) adoptOrphans(names []string) error {
 func (c *Clan) IsOrphan(name string) bool {
 	orphans, _ := c.Set.Orphans(c.Root)
 	return slices.ContainsFunc(orphans, func(o workspace.Orphan) bool { return o.Name == name })
+}
+
+// Status compares a workspace's config and the upstream outputs it reads
+// with the record of its last apply: no tofu process.
+func (c *Clan) Status(name string) (changes.Status, error) {
+	return operation.New(operation.Config{Root: c.Root, Set: c.Set}).Status(name)
 }

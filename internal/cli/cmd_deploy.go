@@ -2,14 +2,10 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"slices"
-	"sort"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
-	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 )
 
@@ -51,24 +47,10 @@ func runDeploy(ctx context.Context, opts *deployOptions) error {
 	if err != nil {
 		return err
 	}
-	machines := append([]string(nil), opts.Machines...)
-	for _, n := range lc.Set.Names() {
-		w, _ := lc.Set.Get(n)
-		if w.Kind != clan.KindMachine {
-			continue
-		}
-		tagged := false
-		for _, t := range opts.Run.Tags {
-			tagged = tagged || slices.Contains(w.Tags, t)
-		}
-		if (opts.Run.All || tagged) && !slices.Contains(machines, n) {
-			machines = append(machines, n)
-		}
+	machines, err := lc.DeployMachines(opts.Machines, opts.Run.All, opts.Run.Tags)
+	if err != nil {
+		return err
 	}
-	if len(machines) == 0 {
-		return fmt.Errorf("name a machine, or use --all or --tags")
-	}
-	sort.Strings(machines)
 	install, update, err := deploy.SplitDeploy(lc.Root, machines)
 	if err != nil {
 		return err

@@ -18,7 +18,6 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/graph"
-	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
@@ -81,14 +80,13 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 // reportPage gathers what the page shows; nothing of it starts tofu.
 func reportPage(ctx context.Context, lc *loadedClan, runs int) (report.Page, error) {
 	p := report.Page{Clan: filepath.Base(lc.Root), Generated: time.Now()}
-	runner := operation.New(operation.Config{Root: lc.Root, Set: lc.Set})
 	isRepo := gitcli.IsRepo(ctx, lc.Root)
 	drift := readDriftRecord(lc.Root)
 	styles := map[string]graph.NodeStyle{}
 	for _, name := range lc.Graph.Nodes() {
 		w, _ := lc.Set.Get(name)
 		pw := report.PageWorkspace{Name: name, Dependencies: lc.Graph.Dependencies(name)}
-		st, err := runner.Status(name)
+		st, err := lc.Status(name)
 		if err != nil {
 			return p, err
 		}

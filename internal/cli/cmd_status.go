@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
-	"github.com/clan-terranix/clan-terranix/internal/operation"
 )
 
 type statusOptions struct {
@@ -50,10 +49,9 @@ func runStatus(ctx context.Context, opts *statusOptions) error {
 		return err
 	}
 	// No engine: status never starts tofu.
-	runner := operation.New(operation.Config{Root: lc.Root, Set: lc.Set})
 	var rows []workspaceStatus
 	for _, name := range lc.Graph.Nodes() {
-		st, err := runner.Status(name)
+		st, err := lc.Status(name)
 		if err != nil {
 			return err
 		}

@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
-	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 )
@@ -53,12 +52,7 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 	}
 	update := deploy.UpdateOptions{Machines: opts.Machines, Tags: opts.Run.Tags, BuildHost: opts.BuildHost}
 	// Machines without infrastructure are updated too; only the others are applied.
-	var withInfra []string
-	for _, m := range opts.Machines {
-		if w, ok := lc.Set.Get(m); ok && w.Kind == clan.KindMachine {
-			withInfra = append(withInfra, m)
-		}
-	}
+	withInfra := lc.WithInfrastructure(opts.Machines)
 	if opts.DryRun {
 		applyArgs := append([]string(nil), withInfra...)
 		for _, t := range opts.Run.Tags {
