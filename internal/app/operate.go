@@ -24,6 +24,9 @@ import (
 // OperateOptions are how Operate runs.
 type OperateOptions struct {
 	Flags RunFlags
+	// Check checks the configs against the providers' schemas first
+	// (plan, apply; not with --no-check).
+	Check bool
 	// Show keeps these plans' rendering in the results (plan's diffs).
 	Show operation.ShowPlans
 	// NoRefresh plans without checking reality.
@@ -53,6 +56,11 @@ func (o Outcome) Failed() bool {
 // failures fail their workspaces). A Run operates once.
 func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []string, oo OperateOptions) (Outcome, error) {
 	out := Outcome{Started: time.Now()}
+	if oo.Check {
+		if err := r.checkFirst(ctx, selected, oo.Flags.Changed); err != nil {
+			return out, err
+		}
+	}
 	var confirm operation.Confirm
 	if kind != operation.Plan && !oo.Flags.Yes {
 		if !r.ui.Interactive() {
@@ -282,11 +290,11 @@ type ProblemsError struct{ Problems []check.Problem }
 
 func (e *ProblemsError) Error() string { return check.Summary(e.Problems) }
 
-// CheckFirst runs the schema check before a plan or apply starts anything.
+// checkFirst runs the schema check before a plan or apply starts anything.
 // With changed it leaves out the workspaces that will not run: their config
 // is the one their last apply took, and checking them would cost a run with
 // nothing to do most of its time. Problems come as a *ProblemsError.
-func (r *Run) CheckFirst(ctx context.Context, selected []string, changed bool) error {
+func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool) error {
 	if changed {
 		var toRun []string
 		for _, name := range selected {

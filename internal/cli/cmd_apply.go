@@ -43,9 +43,6 @@ func runApply(ctx context.Context, opts *applyOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFirst(ctx, opts.GlobalOptions, run, selected, &opts.Run, opts.NoCheck); err != nil {
-		return err
-	}
-	_, err = operate(ctx, opts.GlobalOptions, run, operation.Apply, selected, &opts.Run, app.OperateOptions{})
+	_, err = operate(ctx, opts.GlobalOptions, run, operation.Apply, selected, &opts.Run, app.OperateOptions{Check: !opts.NoCheck})
 	return err
 }

@@ -64,10 +64,7 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := checkFirst(ctx, opts.GlobalOptions, run, selected, &opts.Run, opts.NoCheck); err != nil {
-		return err
-	}
-	var oo app.OperateOptions
+	oo := app.OperateOptions{Check: !opts.NoCheck}
 	oo.Show, opts.Run.present = planPresentation(opts)
 	results, err := operate(ctx, opts.GlobalOptions, run, operation.Plan, selected, &opts.Run, oo)
 	if err != nil {

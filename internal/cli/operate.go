@@ -49,24 +49,13 @@ func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []s
 	return app.Prepare(ctx, g.appOptions(eo), g.ui(), names, rf.RunFlags, withDeps)
 }
 
-// checkFirst runs the schema check before a plan or apply (unless skip),
-// printing each problem.
-func checkFirst(ctx context.Context, g *GlobalOptions, r *app.Run, selected []string, rf *RunFlags, skip bool) error {
-	if skip {
-		return nil
-	}
-	err := r.CheckFirst(ctx, selected, rf.Changed)
-	var pe *app.ProblemsError
-	if errors.As(err, &pe) {
-		return checkFailed(g, pe.Problems)
-	}
-	return err
-}
-
 // operate runs kind over the selected workspaces and prints the results.
 func operate(ctx context.Context, g *GlobalOptions, r *app.Run, kind operation.Kind, selected []string, rf *RunFlags, oo app.OperateOptions) ([]report.Result, error) {
 	oo.Flags = rf.RunFlags
 	out, err := r.Operate(ctx, kind, selected, oo)
+	if pe := (*app.ProblemsError)(nil); errors.As(err, &pe) {
+		return nil, checkFailed(g, pe.Problems)
+	}
 	if err != nil || out.Declined {
 		return nil, err
 	}
