@@ -40,12 +40,9 @@ const (
 // ordered so that a run killed anywhere leaves the state readable in at
 // least one place, and the next run finishes the move.
 func (r *Run) MigrateState(ctx context.Context, w *workspace.Workspace, to string, log io.Writer) StateResult {
-	lc, runner, enc := r.clan, r.tofu, r.Encryption()
+	lc, runner := r.clan, r.tofu
 	res := StateResult{Workspace: w.Name}
-	fail := func(err error) StateResult {
-		res.Status, res.Error = StateFailed, explainTofuError(w.Name, err, enc).Error()
-		return res
-	}
+	fail := func(err error) StateResult { return r.stateFailed(res, err) }
 	if w.Backend.UserDefined {
 		return fail(fmt.Errorf("workspace %s declares its own %s backend in its config: move its state by hand", w.Name, w.Backend.Type))
 	}
@@ -174,12 +171,9 @@ func migrateToGit(ctx context.Context, runner *operation.Runner, w *workspace.Wo
 // and commits it. State in a team backend is rewritten through tofu too, but
 // only state in git can be checked on disk afterwards.
 func (r *Run) RewriteState(ctx context.Context, w *workspace.Workspace, rekey bool, log io.Writer) StateResult {
-	lc, runner, enc := r.clan, r.tofu, r.Encryption()
+	lc, runner := r.clan, r.tofu
 	res := StateResult{Workspace: w.Name}
-	fail := func(err error) StateResult {
-		res.Status, res.Error = StateFailed, explainTofuError(w.Name, err, enc).Error()
-		return res
-	}
+	fail := func(err error) StateResult { return r.stateFailed(res, err) }
 	if !w.Backend.IsGitState() {
 		head, err := runner.RewriteState(ctx, w, log)
 		if err != nil {
@@ -306,6 +300,12 @@ func TornLeftovers(lc *Clan, selected []*workspace.Workspace) []string {
 		}
 	}
 	return notes
+}
+
+// stateFailed is res failed with err, in one line.
+func (r *Run) stateFailed(res StateResult, err error) StateResult {
+	res.Status, res.Error = StateFailed, explainTofuError(res.Workspace, err, r.Encryption()).Error()
+	return res
 }
 
 // explainTofuError makes a failed tofu run inside a state command one line,
