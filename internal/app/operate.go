@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -56,8 +60,11 @@ func (o Outcome) Failed() bool {
 // failures fail their workspaces). A Run operates once.
 func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []string, oo OperateOptions) (Outcome, error) {
 	out := Outcome{Started: time.Now()}
-	if oo.Check {
-		if err := r.checkFirst(ctx, selected, oo.Flags.Changed); err != nil {
+	// Without a review, the check runs while the first workspaces prepare
+	// (below); a review plans, so it comes after the check.
+	straight := kind == operation.Plan || oo.Flags.Yes
+	if oo.Check && !straight {
+		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, nil); err != nil {
 			return out, err
 		}
 	}
@@ -81,13 +88,44 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 	if confirm != nil {
 		confirm = pausing(display, confirm)
 	}
-	if kind != operation.Plan {
-		if err := r.inventoryUntouched(ctx, selected); err != nil {
-			r.keeper.waitSnapshot()
-			return out, err
+	runner := operation.New(r.config(ctx, pass{sink: display, confirm: confirm, show: oo.Show, onlyChanged: oo.Flags.Changed, noRefresh: oo.NoRefresh}))
+	// What the first state session asks of git is read while the check
+	// and the first preparations run.
+	var readiness sync.WaitGroup
+	if kind != operation.Plan && r.inGit {
+		readiness.Go(func() { state.ReadGitState(ctx, r.clan.Root) })
+	}
+	stop := func(err error) (Outcome, error) {
+		readiness.Wait()
+		runner.ReleasePrepared()
+		display.Close()
+		r.keeper.waitSnapshot() // no git process outlives a run that stops here
+		return out, err
+	}
+	var untouchedErr error
+	untouched := func() {
+		if kind != operation.Plan {
+			untouchedErr = r.inventoryUntouched(ctx, selected)
 		}
 	}
-	runner := operation.New(r.config(ctx, pass{sink: display, confirm: confirm, show: oo.Show, onlyChanged: oo.Flags.Changed, noRefresh: oo.NoRefresh}))
+	if oo.Check && straight {
+		undo := func() {}
+		meanwhile := func() {
+			var wg sync.WaitGroup
+			wg.Go(untouched)
+			undo = r.prepareFirstWave(ctx, runner, kind, selected, r.clan.parallelism(oo.Flags))
+			wg.Wait()
+		}
+		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, meanwhile); err != nil {
+			defer undo()
+			return stop(err)
+		}
+	} else {
+		untouched()
+	}
+	if untouchedErr != nil {
+		return stop(untouchedErr)
+	}
 	r.ui.Warn(r.credentialLiterals(selected))
 	job := func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, kind, ws) }
 	results := run.Run(ctx, r.clan.Graph, selected, run.Options{
@@ -99,6 +137,7 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 		},
 	}, job, display)
 	runner.ReleasePrepared()
+	readiness.Wait()
 	// Commits ran in the background (see sessionKeeper.async); a failed one
 	// fails its workspace.
 	failed := r.keeper.Wait()
@@ -294,7 +333,10 @@ func (e *ProblemsError) Error() string { return check.Summary(e.Problems) }
 // With changed it leaves out the workspaces that will not run: their config
 // is the one their last apply took, and checking them would cost a run with
 // nothing to do most of its time. Problems come as a *ProblemsError.
-func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool) error {
+//
+// meanwhile, when not nil, runs beside the check's tofu processes (which
+// take a fresh clan a few hundred milliseconds: docs/benchmarks.md).
+func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool, meanwhile func()) error {
 	if changed {
 		var toRun []string
 		for _, name := range selected {
@@ -304,7 +346,12 @@ func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool) e
 		}
 		selected = toRun
 	}
+	var wg sync.WaitGroup
+	if meanwhile != nil {
+		wg.Go(meanwhile)
+	}
 	problems, err := checkWorkspaces(ctx, r.clan, r.engine, r.env, selected)
+	wg.Wait()
 	if err == nil && len(problems) > 0 {
 		err = &ProblemsError{Problems: problems}
 	}
@@ -313,6 +360,52 @@ func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool) e
 		return err
 	}
 	return nil
+}
+
+// prepareFirstWave prepares, ahead of their turn (silently: see
+// operation.Runner.Prepare), the selected workspaces the run starts with,
+// up to its parallelism: their lock, work dir and tofu init, which change
+// nothing anywhere but on this machine, run while the check runs; nothing
+// plans or applies before it passed. A workspace whose preparation reaches
+// beyond this machine (a team backend's init, the git lock's push) waits
+// for its turn. The check's own init never uses the plugin cache these use
+// without a lock file (check.Schemas.fetch), so the two do not race.
+// undo, once the preparations are released, removes the run's logs and the
+// work dirs they made: a failed check leaves the clan as it found it.
+func (r *Run) prepareFirstWave(ctx context.Context, runner *operation.Runner, kind operation.Kind, selected []string, parallelism int) (undo func()) {
+	layers := r.clan.Graph.Layers(selected)
+	if len(layers) == 0 || kind == operation.Destroy {
+		return func() {}
+	}
+	var made []string // clan-relative dirs that did not exist before
+	mark := func(rel string) {
+		if _, err := os.Lstat(filepath.Join(r.clan.Root, filepath.FromSlash(rel))); errors.Is(err, fs.ErrNotExist) {
+			made = append(made, rel)
+		}
+	}
+	mark(clan.LogsDir)
+	slots := max(parallelism, 1)
+	var wg sync.WaitGroup
+	for _, name := range layers[0] {
+		w, ok := r.clan.Set.Get(name)
+		if !ok || !w.Backend.IsGitState() || r.keeper.opts.Lock == state.LockModeGit {
+			continue
+		}
+		if slots == 0 {
+			break
+		}
+		slots--
+		mark(path.Dir(w.WorkDir()))
+		mark(w.WorkDir())
+		wg.Go(func() { runner.Prepare(ctx, kind, name, true) })
+	}
+	wg.Wait()
+	return func() {
+		os.RemoveAll(r.logDir) // this run's: only these preparations wrote there
+		for _, rel := range made {
+			os.RemoveAll(filepath.Join(r.clan.Root, filepath.FromSlash(rel)))
+		}
+	}
 }
 
 // Check validates the selected workspaces' configs against their

@@ -36,6 +36,12 @@ func (r *Runner) Prepare(ctx context.Context, kind Kind, name string, ahead bool
 	if !ok || r.c.OnlyChanged || (kind == Plan && r.unappliedUpstream(w) != "") {
 		return
 	}
+	r.preparedMu.Lock()
+	_, done := r.prepared[name]
+	r.preparedMu.Unlock()
+	if done {
+		return // prepared before the run, while the check ran (app's prepareFirstWave)
+	}
 	p := r.prepare(ctx, kind, w, !ahead)
 	p.ahead = ahead
 	r.preparedMu.Lock()
