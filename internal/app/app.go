@@ -10,6 +10,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 )
 
@@ -53,13 +54,13 @@ type UI interface {
 	// to apply it.
 	Confirm(ctx context.Context, ws, planText string) (bool, error)
 	// ShowPlans shows the plans of an apply's review, in dependency order.
-	ShowPlans(results []report.Result) error
+	ShowPlans(results []outcome.Result) error
 	// ReviewFailed shows the results of a review whose plans did not all
 	// succeed: nothing will be applied.
-	ReviewFailed(results []report.Result) error
+	ReviewFailed(results []outcome.Result) error
 	// AskApply asks once whether to apply the reviewed plans (counted in c);
 	// later are workspaces that will be planned and asked about in their turn.
-	AskApply(c report.Counts, later []string) (bool, error)
+	AskApply(c outcome.Counts, later []string) (bool, error)
 	// PlanChanged says, before Confirm asks, that the plan of ws differs from
 	// the one the review showed.
 	PlanChanged(ws string)

@@ -11,6 +11,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
@@ -244,7 +245,7 @@ func (k *sessionKeeper) Acquire(ctx context.Context, w *workspace.Workspace, com
 	return operation.Lease{Release: release}, nil
 }
 
-func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result, also []string) error {
+func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, command string, res outcome.Result, also []string) error {
 	k.mu.Lock()
 	s := k.sessions[w.Name]
 	began := k.began[w.Name]
@@ -259,7 +260,7 @@ func (k *sessionKeeper) Record(ctx context.Context, w *workspace.Workspace, comm
 	switch {
 	case res.Interrupted:
 		sum.Result = "interrupted"
-	case res.Status == report.StatusFailed:
+	case res.Status == outcome.StatusFailed:
 		sum.Result = "failed"
 	}
 	if s == nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/run"
 	"github.com/clan-terranix/clan-terranix/internal/state"
@@ -40,7 +41,7 @@ type OperateOptions struct {
 // Outcome is what a run over the graph did.
 type Outcome struct {
 	Started time.Time
-	Results []report.Result
+	Results []outcome.Result
 	// Explained are one-line explanations of failures (decryption) that
 	// replaced tofu's words in Results, for the end of the output.
 	Explained []string
@@ -52,7 +53,7 @@ type Outcome struct {
 
 // Failed reports whether a workspace failed.
 func (o Outcome) Failed() bool {
-	return slices.ContainsFunc(o.Results, func(r report.Result) bool { return r.Status == report.StatusFailed })
+	return slices.ContainsFunc(o.Results, func(r outcome.Result) bool { return r.Status == outcome.StatusFailed })
 }
 
 // Operate runs kind over the selected workspaces: the confirmation or
@@ -127,7 +128,7 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 		return stop(untouchedErr)
 	}
 	r.ui.Warn(r.credentialLiterals(selected))
-	job := func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, kind, ws) }
+	job := func(ctx context.Context, ws string) outcome.Result { return runner.Run(ctx, kind, ws) }
 	results := run.Run(ctx, r.clan.Graph, selected, run.Options{
 		Parallelism: r.clan.parallelism(oo.Flags),
 		FailFast:    oo.Flags.FailFast,
@@ -145,8 +146,8 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 		err := failed[res.Workspace]
 		switch {
 		case err == nil:
-		case res.Status != report.StatusFailed:
-			results[i].Status, results[i].Error = report.StatusFailed, err.Error()
+		case res.Status != outcome.StatusFailed:
+			results[i].Status, results[i].Error = outcome.StatusFailed, err.Error()
 		default:
 			// A failed apply whose state could not be committed either:
 			// what to do about the state matters most.
@@ -185,7 +186,7 @@ func (r *Run) review(ctx context.Context, selected []string, rf RunFlags) (opera
 		Prepare: func(ctx context.Context, ws string, ahead bool) {
 			runner.Prepare(ctx, operation.Plan, ws, ahead)
 		},
-	}, func(ctx context.Context, ws string) report.Result { return runner.Run(ctx, operation.Plan, ws) }, display)
+	}, func(ctx context.Context, ws string) outcome.Result { return runner.Run(ctx, operation.Plan, ws) }, display)
 	runner.ReleasePrepared()
 	display.Close()
 	if err := r.ui.ShowPlans(results); err != nil {
@@ -198,16 +199,16 @@ func (r *Run) review(ctx context.Context, selected []string, rf RunFlags) (opera
 	var later []string
 	for _, res := range results {
 		switch {
-		case res.Status == report.StatusFailed:
+		case res.Status == outcome.StatusFailed:
 			_ = r.ui.ReviewFailed(results)
 			return nil, &ExitError{Code: 1, Err: fmt.Errorf("nothing applied: the plan of %s failed", res.Workspace)}
-		case res.Status == report.StatusSkipped:
+		case res.Status == outcome.StatusSkipped:
 			later = append(later, res.Workspace)
 		case res.Plan != nil:
 			reviewed[res.Workspace] = res.Plan.Text
 		}
 	}
-	if c := report.Count(results); c.OK > 0 {
+	if c := outcome.Count(results); c.OK > 0 {
 		ok, err := r.ui.AskApply(c, later)
 		if err != nil || !ok {
 			return nil, err
@@ -218,7 +219,7 @@ func (r *Run) review(ctx context.Context, selected []string, rf RunFlags) (opera
 		mu.Lock()
 		defer mu.Unlock()
 		shown, ok := reviewed[ws]
-		if ok && shown == report.NewPlanDetail(planText, nil).Text {
+		if ok && shown == outcome.NewPlanDetail(planText, nil).Text {
 			return true, nil
 		}
 		if ok {
@@ -249,14 +250,14 @@ func (r *Run) credentialLiterals(selected []string) []string {
 // explainDecryptFailures replaces tofu's multi-line decryption errors with
 // one line saying what is wrong (passphrase, or state not encrypted yet),
 // and returns those lines: the live view showed tofu's own words only.
-func (r *Run) explainDecryptFailures(results []report.Result) []string {
+func (r *Run) explainDecryptFailures(results []outcome.Result) []string {
 	enc := Encryption(r.clan.Settings)
 	if enc == nil {
 		return nil
 	}
 	var lines []string
 	for i, res := range results {
-		if res.Status != report.StatusFailed {
+		if res.Status != outcome.StatusFailed {
 			continue
 		}
 		output := res.Error + "\n" + strings.Join(res.ErrorTail, "\n")

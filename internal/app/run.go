@@ -11,7 +11,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
@@ -138,7 +138,7 @@ func open(ctx context.Context, o Options, c *Clan, ui UI, enc *state.Encryption,
 // pass is what differs between the passes of a run over the graph: the
 // review's plans before an apply, the operation itself.
 type pass struct {
-	sink        report.Sink
+	sink        outcome.Sink
 	confirm     operation.Confirm
 	show        operation.ShowPlans
 	onlyChanged bool

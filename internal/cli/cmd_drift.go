@@ -9,6 +9,7 @@ import (
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 )
 
@@ -62,7 +63,7 @@ func runDrift(ctx context.Context, opts *driftOptions) error {
 	}
 	var drifted []string
 	for _, r := range results {
-		if r.Status == report.StatusOK { // a plan with changes
+		if r.Status == outcome.StatusOK { // a plan with changes
 			drifted = append(drifted, fmt.Sprintf("%s (%s)", r.Workspace, report.FormatChanges(r.Add, r.Change, r.Destroy)))
 		}
 	}

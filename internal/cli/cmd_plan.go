@@ -11,6 +11,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 )
 
@@ -72,7 +73,7 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	}
 	if opts.DetailedExitcode {
 		for _, r := range results {
-			if r.Status == report.StatusOK {
+			if r.Status == outcome.StatusOK {
 				return &exitError{Code: 2}
 			}
 		}
@@ -83,7 +84,7 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 // planPresentation says which plans to show and how to print the results:
 // the Markdown file and format need every plan (drift counts too), --json
 // the structured changes, the text view the diffs unless --compact.
-func planPresentation(opts *planOptions) (operation.ShowPlans, func(*GlobalOptions, string, time.Time, []report.Result) error) {
+func planPresentation(opts *planOptions) (operation.ShowPlans, func(*GlobalOptions, string, time.Time, []outcome.Result) error) {
 	show := operation.ShowChanged
 	switch {
 	case opts.Markdown != "" || opts.Format == "markdown":
@@ -91,7 +92,7 @@ func planPresentation(opts *planOptions) (operation.ShowPlans, func(*GlobalOptio
 	case opts.Compact && !opts.JSON:
 		show = operation.ShowNone
 	}
-	return show, func(g *GlobalOptions, command string, started time.Time, results []report.Result) error {
+	return show, func(g *GlobalOptions, command string, started time.Time, results []outcome.Result) error {
 		if opts.Markdown != "" {
 			var md bytes.Buffer
 			if err := report.WriteMarkdown(&md, command, results); err != nil {

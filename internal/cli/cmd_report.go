@@ -18,6 +18,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/graph"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
@@ -189,11 +190,11 @@ func readDriftRecord(root string) map[string]driftRecord {
 
 // writeDriftRecord notes what a drift run found, beside what earlier runs
 // found for other workspaces.
-func writeDriftRecord(root string, results []report.Result) error {
+func writeDriftRecord(root string, results []outcome.Result) error {
 	records := readDriftRecord(root)
 	for _, r := range results {
-		if r.Status == report.StatusOK || r.Status == report.StatusNoChanges {
-			records[r.Workspace] = driftRecord{Time: time.Now(), Drifted: r.Status == report.StatusOK}
+		if r.Status == outcome.StatusOK || r.Status == outcome.StatusNoChanges {
+			records[r.Workspace] = driftRecord{Time: time.Now(), Drifted: r.Status == outcome.StatusOK}
 		}
 	}
 	data, err := json.MarshalIndent(records, "", "  ")

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
@@ -38,11 +38,11 @@ func TestStateOutputsLeaveOutSensitiveOnes(t *testing.T) {
 
 func TestDriftRecordKeepsOtherWorkspaces(t *testing.T) {
 	root := t.TempDir()
-	if err := writeDriftRecord(root, []report.Result{{Workspace: "a", Status: report.StatusOK}, {Workspace: "b", Status: report.StatusNoChanges}}); err != nil {
+	if err := writeDriftRecord(root, []outcome.Result{{Workspace: "a", Status: outcome.StatusOK}, {Workspace: "b", Status: outcome.StatusNoChanges}}); err != nil {
 		t.Fatal(err)
 	}
 	before := time.Now()
-	if err := writeDriftRecord(root, []report.Result{{Workspace: "b", Status: report.StatusOK}, {Workspace: "c", Status: report.StatusFailed}}); err != nil {
+	if err := writeDriftRecord(root, []outcome.Result{{Workspace: "b", Status: outcome.StatusOK}, {Workspace: "c", Status: outcome.StatusFailed}}); err != nil {
 		t.Fatal(err)
 	}
 	rec := readDriftRecord(root)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // RunFlags are the flags of the commands that run tofu over a selection of
@@ -20,7 +20,7 @@ type RunFlags struct {
 
 	// present prints the results instead of printResults (plan's diffs and
 	// Markdown); nil: printResults.
-	present func(g *GlobalOptions, command string, started time.Time, results []report.Result) error
+	present func(g *GlobalOptions, command string, started time.Time, results []outcome.Result) error
 }
 
 func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
@@ -50,7 +50,7 @@ func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []s
 }
 
 // operate runs kind over the selected workspaces and prints the results.
-func operate(ctx context.Context, g *GlobalOptions, r *app.Run, kind operation.Kind, selected []string, rf *RunFlags, oo app.OperateOptions) ([]report.Result, error) {
+func operate(ctx context.Context, g *GlobalOptions, r *app.Run, kind operation.Kind, selected []string, rf *RunFlags, oo app.OperateOptions) ([]outcome.Result, error) {
 	oo.Flags = rf.RunFlags
 	out, err := r.Operate(ctx, kind, selected, oo)
 	if pe := (*app.ProblemsError)(nil); errors.As(err, &pe) {

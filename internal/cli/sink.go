@@ -3,6 +3,7 @@ package cli
 import (
 	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 )
 
@@ -13,7 +14,7 @@ func newDisplay(g *GlobalOptions, command string, total int) report.Display {
 }
 
 // printResults prints the summary table, or the JSON run report with --json.
-func printResults(g *GlobalOptions, command string, started time.Time, results []report.Result) error {
+func printResults(g *GlobalOptions, command string, started time.Time, results []outcome.Result) error {
 	if g.JSON {
 		return report.WriteJSON(g.Stdout, report.NewRunReport(command, started, time.Now(), results))
 	}

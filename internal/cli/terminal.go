@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 )
 
@@ -58,15 +59,15 @@ func (t *terminal) Confirm(ctx context.Context, ws, planText string) (bool, erro
 	return strings.TrimSpace(line) == "yes", nil
 }
 
-func (t *terminal) ShowPlans(results []report.Result) error {
+func (t *terminal) ShowPlans(results []outcome.Result) error {
 	return report.WriteDiffs(t.g.Stdout, results, report.NewStyle(t.g.NoColor, t.g.Stdout))
 }
 
-func (t *terminal) ReviewFailed(results []report.Result) error {
+func (t *terminal) ReviewFailed(results []outcome.Result) error {
 	return printResults(t.g, "plan", time.Now(), results)
 }
 
-func (t *terminal) AskApply(c report.Counts, later []string) (bool, error) {
+func (t *terminal) AskApply(c outcome.Counts, later []string) (bool, error) {
 	fmt.Fprint(t.g.Stdout, reviewQuestion(c, later))
 	ok, err := askYes(t.stdin())
 	if err == nil && !ok {
@@ -79,7 +80,7 @@ func (t *terminal) PlanChanged(ws string) {
 	fmt.Fprintf(t.g.Stdout, "\nThe plan of %s changed since it was shown (a workspace it reads was applied):", ws)
 }
 
-func reviewQuestion(c report.Counts, later []string) string {
+func reviewQuestion(c outcome.Counts, later []string) string {
 	noun := "workspaces"
 	if c.OK == 1 {
 		noun = "workspace"

@@ -13,7 +13,7 @@ import (
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/testenv"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
@@ -22,17 +22,17 @@ import (
 // recordingSink keeps every event and result of a run.
 type recordingSink struct {
 	mu      sync.Mutex
-	events  []report.Event
-	results []report.Result
+	events  []outcome.Event
+	results []outcome.Result
 }
 
-func (s *recordingSink) Event(e report.Event) {
+func (s *recordingSink) Event(e outcome.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.events = append(s.events, e)
 }
 
-func (s *recordingSink) Finish(r report.Result) {
+func (s *recordingSink) Finish(r outcome.Result) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.results = append(s.results, r)
@@ -205,7 +205,7 @@ func TestTransientFailuresAreRetried(t *testing.T) {
 				return nil
 			}}
 			res := r.Run(context.Background(), Apply, "web")
-			if res.Status != report.StatusOK {
+			if res.Status != outcome.StatusOK {
 				t.Fatalf("status %s (%s), want ok after two retries", res.Status, res.Error)
 			}
 			msgs := strings.Join(sink.messages("web"), "\n")
@@ -247,7 +247,7 @@ func TestPermanentFailureFailsAtOnceWithErrorTail(t *testing.T) {
 		return nil
 	}}
 	res := r.Run(context.Background(), Apply, "web")
-	if res.Status != report.StatusFailed || !strings.Contains(res.Error, "workspace web: plan failed") {
+	if res.Status != outcome.StatusFailed || !strings.Contains(res.Error, "workspace web: plan failed") {
 		t.Fatalf("status %s, error %q; want a failed plan naming the workspace", res.Status, res.Error)
 	}
 	if tail := strings.Join(res.ErrorTail, "\n"); !strings.Contains(tail, "web is not allowed today") {
@@ -265,20 +265,20 @@ func TestApplyReportsProgressAndPlannedChanges(t *testing.T) {
 		"machines/slow/infrastructure.nix": `{ resource.time_sleep.wait.create_duration = "11s"; resource.terraform_data.after.input = "x"; }`,
 	})
 	r, sink := newTestRunner(t, root, tc.Tofu)
-	if res := r.Run(context.Background(), Apply, "slow"); res.Status != report.StatusOK {
+	if res := r.Run(context.Background(), Apply, "slow"); res.Status != outcome.StatusOK {
 		t.Fatalf("status %s (%s), want ok", res.Status, res.Error)
 	}
-	var planned *report.Changes
+	var planned *outcome.Changes
 	var progress []string
 	for _, e := range sink.events {
-		if e.Phase == report.PhasePlan && e.Changes != nil {
+		if e.Phase == outcome.PhasePlan && e.Changes != nil {
 			planned = e.Changes
 		}
-		if e.Phase == report.PhaseApply && strings.Contains(e.Message, "time_sleep.wait") {
+		if e.Phase == outcome.PhaseApply && strings.Contains(e.Message, "time_sleep.wait") {
 			progress = append(progress, e.Message)
 		}
 	}
-	if planned == nil || *planned != (report.Changes{Add: 2}) {
+	if planned == nil || *planned != (outcome.Changes{Add: 2}) {
 		t.Errorf("plan event changes %+v, want +2", planned)
 	}
 	joined := strings.Join(progress, "\n")

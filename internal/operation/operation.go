@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/clan"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
@@ -38,7 +38,7 @@ type StateKeeper interface {
 	Acquire(ctx context.Context, w *workspace.Workspace, command string) (Lease, error)
 	// Record commits the state of w after command, if it changed, together
 	// with the files in also (what AfterApply wrote).
-	Record(ctx context.Context, w *workspace.Workspace, command string, res report.Result, also []string) error
+	Record(ctx context.Context, w *workspace.Workspace, command string, res outcome.Result, also []string) error
 }
 
 // Lease is a held workspace lock. tofu does not inherit it (its provider
@@ -65,7 +65,7 @@ type Config struct {
 	Keeper StateKeeper
 	// Confirm is asked before applying a plan with changes; nil applies at once.
 	Confirm Confirm
-	Sink    report.Sink
+	Sink    outcome.Sink
 	// LogDir holds one log file per workspace of this run.
 	LogDir string
 	// NoRefresh adds -refresh=false to plans: no check of reality (drift).
@@ -112,9 +112,9 @@ func (r *Runner) Root() string { return r.c.Root }
 func (r *Runner) Engine() *tofu.Engine { return r.c.Engine }
 
 // Run performs kind on the named workspace.
-func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Result) {
+func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res outcome.Result) {
 	start := time.Now()
-	res = report.Result{Workspace: name}
+	res = outcome.Result{Workspace: name}
 	defer func() { res.Duration = time.Since(start) }()
 	w, ok := r.c.Set.Get(name)
 	if !ok {
@@ -130,13 +130,13 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 			return failed(res, err)
 		}
 		if !status.NeedsRun() {
-			res.Status = report.StatusUnchanged
+			res.Status = outcome.StatusUnchanged
 			return res
 		}
 	}
 	if kind == Plan {
 		if missing := r.unappliedUpstream(w); missing != "" {
-			res.Status = report.StatusSkipped
+			res.Status = outcome.StatusSkipped
 			res.SkippedBecause = missing + " not applied yet"
 			return res
 		}
@@ -156,7 +156,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		return r.tofuFailed(ctx, res, "init", p.initErr)
 	}
 	dir, config, logFile, inv := p.dir, p.config, p.log, p.inv
-	phase := report.PhaseInit
+	phase := outcome.PhaseInit
 	inv.OnRetry = func(n tofu.RetryNotice) {
 		r.event(name, phase, n.String())
 		fmt.Fprintf(logFile, "clan-terranix: %s (waiting %s)\n", n, n.Delay)
@@ -180,7 +180,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		defer os.Remove(planFile)
 	}
 	for attempt := 1; ; attempt++ {
-		phase = report.PhasePlan
+		phase = outcome.PhasePlan
 		r.event(name, phase, "")
 		if planFile != "" {
 			os.Remove(planFile)
@@ -190,15 +190,15 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 		if err != nil {
 			return r.tofuFailed(ctx, res, "plan", err)
 		}
-		r.c.Sink.Event(report.Event{Workspace: name, Time: time.Now(), Phase: phase,
-			Changes: &report.Changes{Add: counts.Add, Change: counts.Change, Destroy: counts.Remove}})
+		r.c.Sink.Event(outcome.Event{Workspace: name, Time: time.Now(), Phase: phase,
+			Changes: &outcome.Changes{Add: counts.Add, Change: counts.Change, Destroy: counts.Remove}})
 		if r.c.Show == ShowAll || (r.c.Show == ShowChanged && changed) {
 			if res.Plan, err = r.show(ctx, inv, name, planFile); err != nil {
 				return failed(res, err)
 			}
 		}
 		if !changed {
-			res.Status = report.StatusNoChanges
+			res.Status = outcome.StatusNoChanges
 			os.Remove(planFile)
 			if kind == Apply {
 				// Nothing to apply, but the record may be missing or stale (a
@@ -216,7 +216,7 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 			return res
 		}
 		if kind == Plan {
-			res.Status = report.StatusOK
+			res.Status = outcome.StatusOK
 			return res
 		}
 		if r.c.Confirm != nil && attempt == 1 { // a retry finishes what was confirmed
@@ -225,15 +225,15 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 				return failed(res, err)
 			}
 			if !ok {
-				res.Status = report.StatusSkipped
+				res.Status = outcome.StatusSkipped
 				res.SkippedBecause = "not confirmed"
 				os.Remove(planFile)
 				return res
 			}
 		}
-		phase = report.PhaseApply
+		phase = outcome.PhaseApply
 		if kind == Destroy {
-			phase = report.PhaseDestroy
+			phase = outcome.PhaseDestroy
 		}
 		r.event(name, phase, "")
 		progress, applyErr := r.apply(ctx, inv, name, phase, planFile, counts)
@@ -249,13 +249,13 @@ func (r *Runner) Run(ctx context.Context, kind Kind, name string) (res report.Re
 			progress.unfinished(&res, applyErr, r.stateFileOf(w))
 			res = r.tofuFailed(ctx, res, string(kind), applyErr)
 		} else {
-			res.Status = report.StatusOK
+			res.Status = outcome.StatusOK
 			if also, err = r.afterSuccess(ctx, kind, w, config); err != nil {
 				res = failed(res, err)
 			}
 		}
 		if r.c.Keeper != nil {
-			r.event(name, report.PhaseCommit, "")
+			r.event(name, outcome.PhaseCommit, "")
 			// A failed or interrupted apply may still have changed state: record it too.
 			if err := r.c.Keeper.Record(context.WithoutCancel(ctx), w, string(kind), res, also); err != nil && applyErr == nil {
 				return failed(res, err)
@@ -298,7 +298,7 @@ func (r *Runner) plan(ctx context.Context, kind Kind, inv tofu.Invocation, planF
 	return counts, false, err
 }
 
-func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, phase report.Phase, planFile string, counts tofu.ChangeSummary) (*applyProgress, error) {
+func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, phase outcome.Phase, planFile string, counts tofu.ChangeSummary) (*applyProgress, error) {
 	progress := &applyProgress{r: r, name: name, phase: phase, total: counts.Add + counts.Change + counts.Remove}
 	inv.Args = []string{"apply", "-input=false", "-json", "-auto-approve", planFile}
 	inv.NoRetry = true // the caller plans again: the plan file is spent
@@ -312,7 +312,7 @@ func (r *Runner) apply(ctx context.Context, inv tofu.Invocation, name string, ph
 type applyProgress struct {
 	r           *Runner
 	name        string
-	phase       report.Phase
+	phase       outcome.Phase
 	done, total int
 	completed   tofu.ChangeSummary
 	// creating are the resources tofu started to create: if tofu was
@@ -322,7 +322,7 @@ type applyProgress struct {
 }
 
 func (p *applyProgress) message(m tofu.Message) {
-	event := report.Event{Workspace: p.name, Time: time.Now(), Phase: p.phase, Total: p.total}
+	event := outcome.Event{Workspace: p.name, Time: time.Now(), Phase: p.phase, Total: p.total}
 	switch m.Type {
 	case "apply_start", "apply_progress": // a long resource shows it is alive
 		event.Message = m.Text
@@ -372,7 +372,7 @@ func (p *applyProgress) count(action string) {
 // resources it started to create that the state file it left does not hold
 // (all of them when that state cannot be read). A tofu that exited saved
 // its state itself, or left errored.tfstate, which the state keeper adopts.
-func (p *applyProgress) unfinished(res *report.Result, err error, stateFile string) {
+func (p *applyProgress) unfinished(res *outcome.Result, err error, stateFile string) {
 	res.Add, res.Change, res.Destroy = p.completed.Add, p.completed.Change, p.completed.Remove
 	res.PossibleOrphans = nil
 	var exit *tofu.ExitError
@@ -431,11 +431,11 @@ func (r *Runner) openLog(name string) (*os.File, error) {
 	return os.OpenFile(filepath.Join(r.c.LogDir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0o644)
 }
 
-func (r *Runner) event(ws string, phase report.Phase, msg string) {
-	r.c.Sink.Event(report.Event{Workspace: ws, Time: time.Now(), Phase: phase, Message: msg})
+func (r *Runner) event(ws string, phase outcome.Phase, msg string) {
+	r.c.Sink.Event(outcome.Event{Workspace: ws, Time: time.Now(), Phase: phase, Message: msg})
 }
 
-func (r *Runner) tofuFailed(ctx context.Context, res report.Result, step string, err error) report.Result {
+func (r *Runner) tofuFailed(ctx context.Context, res outcome.Result, step string, err error) outcome.Result {
 	if ctx.Err() != nil {
 		// Ctrl-C: tofu got one interrupt, stopped at a safe point and wrote its state.
 		res.Interrupted = true
@@ -454,8 +454,8 @@ func (r *Runner) tofuFailed(ctx context.Context, res report.Result, step string,
 	return failed(res, fmt.Errorf("workspace %s: %s: %v", res.Workspace, step, err))
 }
 
-func failed(res report.Result, err error) report.Result {
-	res.Status = report.StatusFailed
+func failed(res outcome.Result, err error) outcome.Result {
+	res.Status = outcome.StatusFailed
 	res.Error = err.Error()
 	return res
 }

@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
@@ -86,12 +86,12 @@ func (r *Runner) prepare(ctx context.Context, kind Kind, w *workspace.Workspace,
 	if p.log, p.err = r.openLog(w.Name); p.err != nil {
 		return p
 	}
-	say := func(phase report.Phase, msg string) {
+	say := func(phase outcome.Phase, msg string) {
 		if announce {
 			r.event(w.Name, phase, msg)
 		}
 	}
-	say(report.PhaseLock, "")
+	say(outcome.PhaseLock, "")
 	if r.c.Keeper != nil {
 		lease, err := r.c.Keeper.Acquire(ctx, w, string(kind))
 		if err != nil {
@@ -104,10 +104,10 @@ func (r *Runner) prepare(ctx context.Context, kind Kind, w *workspace.Workspace,
 		return p
 	}
 	p.inv.Retry = r.c.Retry
-	say(report.PhaseInit, "")
+	say(outcome.PhaseInit, "")
 	inv := p.inv
 	inv.OnRetry = func(n tofu.RetryNotice) {
-		say(report.PhaseInit, n.String())
+		say(outcome.PhaseInit, n.String())
 		fmt.Fprintf(p.log, "clan-terranix: %s (waiting %s)\n", n, n.Delay)
 	}
 	_, p.initErr = r.ensureInit(ctx, p.dir, filepath.Join(r.c.Root, w.LockFile()), p.config, inv)

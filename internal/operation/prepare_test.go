@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/testenv"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
@@ -22,7 +22,7 @@ func TestPreparedAheadRunsWithoutAnotherInit(t *testing.T) {
 		t.Errorf("events ahead of the turn: %+v", sink.events)
 	}
 	res := r.Run(ctx, Apply, "m1")
-	if res.Status != report.StatusOK {
+	if res.Status != outcome.StatusOK {
 		t.Fatalf("m1: %s %s", res.Status, res.Error)
 	}
 	log, err := os.ReadFile(res.LogPath)
@@ -79,7 +79,7 @@ func (k *lockedOnce) Acquire(ctx context.Context, w *workspace.Workspace, comman
 	return Lease{Release: func() {}}, nil
 }
 
-func (k *lockedOnce) Record(context.Context, *workspace.Workspace, string, report.Result, []string) error {
+func (k *lockedOnce) Record(context.Context, *workspace.Workspace, string, outcome.Result, []string) error {
 	return nil
 }
 
@@ -92,12 +92,12 @@ func TestFailedPreparationAheadIsMadeAgainInTheTurn(t *testing.T) {
 	keeper := &lockedOnce{}
 	r.c.Keeper = keeper
 	r.Prepare(ctx, Apply, "m1", true)
-	if res := r.Run(ctx, Apply, "m1"); res.Status != report.StatusOK || keeper.acquired != 2 {
+	if res := r.Run(ctx, Apply, "m1"); res.Status != outcome.StatusOK || keeper.acquired != 2 {
 		t.Errorf("m1: %s %s after %d lock attempts, want ok after 2", res.Status, res.Error, keeper.acquired)
 	}
 	keeper.acquired = 0
 	r.Prepare(ctx, Apply, "m1", false)
-	if res := r.Run(ctx, Apply, "m1"); res.Status != report.StatusFailed || keeper.acquired != 1 {
+	if res := r.Run(ctx, Apply, "m1"); res.Status != outcome.StatusFailed || keeper.acquired != 1 {
 		t.Errorf("m1: %s after %d lock attempts, want failed after 1", res.Status, keeper.acquired)
 	}
 }

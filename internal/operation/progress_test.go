@@ -6,14 +6,14 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 )
 
 type nullSink struct{}
 
-func (nullSink) Event(report.Event)   {}
-func (nullSink) Finish(report.Result) {}
+func (nullSink) Event(outcome.Event)   {}
+func (nullSink) Finish(outcome.Result) {}
 
 func hook(typ, addr, action string) tofu.Message {
 	m := tofu.Message{Type: typ, Hook: &tofu.Hook{Action: action}}
@@ -40,7 +40,7 @@ func TestUnfinishedApplyCountsWhatWasDone(t *testing.T) {
 	// The state tofu last saved holds a.x only.
 	os.WriteFile(stateFile, []byte(`{"version":4,"serial":3,"lineage":"L","resources":[{"mode":"managed","type":"a","name":"x","instances":[{}]}]}`), 0o600)
 
-	res := report.Result{Add: 50000}
+	res := outcome.Result{Add: 50000}
 	p.unfinished(&res, &tofu.ExitError{Code: 1}, stateFile)
 	if res.Add != 2 || res.Change != 1 || res.Destroy != 1 || res.PossibleOrphans != nil {
 		t.Fatalf("interrupted: %+v, want +2 ~1 -1 and no possible orphans (tofu saved its state)", res)

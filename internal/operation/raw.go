@@ -6,7 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
@@ -57,7 +57,7 @@ func (r *Runner) Raw(ctx context.Context, name string, args []string, stdin io.R
 	}
 	runErr := r.c.Engine.Run(ctx, tofu.Invocation{Dir: dir, Args: args, Env: env, Stdin: stdin, Stdout: stdout, Log: stderr})
 	if r.c.Keeper != nil {
-		if err := r.c.Keeper.Record(context.WithoutCancel(ctx), w, command, report.Result{Workspace: name}, nil); err != nil && runErr == nil {
+		if err := r.c.Keeper.Record(context.WithoutCancel(ctx), w, command, outcome.Result{Workspace: name}, nil); err != nil && runErr == nil {
 			return err
 		}
 	}

@@ -8,12 +8,12 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
 )
 
 // ShowPlans says for which plans Run keeps tofu's rendering and structured
-// changes in the result (report.Result.Plan).
+// changes in the result (outcome.Result.Plan).
 type ShowPlans int
 
 const (
@@ -26,7 +26,7 @@ const (
 
 // show reads a saved plan back from tofu twice: as text, its rendering for
 // people, and as JSON, parsed with terraform-json, for programs.
-func (r *Runner) show(ctx context.Context, inv tofu.Invocation, name, planFile string) (*report.PlanDetail, error) {
+func (r *Runner) show(ctx context.Context, inv tofu.Invocation, name, planFile string) (*outcome.PlanDetail, error) {
 	inv.OnMessage = nil
 	var text, js bytes.Buffer
 	textInv, jsInv := inv, inv
@@ -46,5 +46,5 @@ func (r *Runner) show(ctx context.Context, inv tofu.Invocation, name, planFile s
 	if err := plan.UnmarshalJSON(js.Bytes()); err != nil {
 		return nil, fmt.Errorf("workspace %s: reading tofu's JSON plan: %v", name, strings.TrimSpace(err.Error()))
 	}
-	return report.NewPlanDetail(text.String(), &plan), nil
+	return outcome.NewPlanDetail(text.String(), &plan), nil
 }

@@ -3,6 +3,8 @@ package report
 import (
 	"io"
 	"strings"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // WriteDiffs prints the diff of every result whose plan was shown and has
@@ -13,10 +15,10 @@ import (
 //	  # aws_instance.web will be updated in-place
 //	  ...
 //	Plan: 0 to add, 1 to change, 0 to destroy.
-func WriteDiffs(w io.Writer, results []Result, style Style) error {
+func WriteDiffs(w io.Writer, results []outcome.Result, style Style) error {
 	var b strings.Builder
 	for _, r := range results {
-		if !r.HasDiff() {
+		if !HasDiff(r) {
 			continue
 		}
 		b.WriteString(style.Bold("── "+r.Workspace+" ──") + "\n")
@@ -27,8 +29,8 @@ func WriteDiffs(w io.Writer, results []Result, style Style) error {
 }
 
 // HasDiff reports whether r's plan was shown and changes something or found drift.
-func (r Result) HasDiff() bool {
-	return r.Plan != nil && strings.TrimSpace(r.Plan.Text) != "" && (r.Add+r.Change+r.Destroy > 0 || len(r.Plan.Changes) > 0 || len(r.Plan.Drift) > 0 || r.Status == StatusOK)
+func HasDiff(r outcome.Result) bool {
+	return r.Plan != nil && strings.TrimSpace(r.Plan.Text) != "" && (r.Add+r.Change+r.Destroy > 0 || len(r.Plan.Changes) > 0 || len(r.Plan.Drift) > 0 || r.Status == outcome.StatusOK)
 }
 
 // paintDiff colours tofu's markers as tofu does on a terminal.

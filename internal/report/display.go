@@ -3,12 +3,14 @@ package report
 import (
 	"io"
 	"os"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // Display is a Sink that owns the terminal (or log) for the duration of a
 // run: it can print lines of its own and must be closed at the end.
 type Display interface {
-	Sink
+	outcome.Sink
 	// Println prints a line that belongs to no workspace.
 	Println(line string)
 	// Pause and Resume stop and restart a live view around something else

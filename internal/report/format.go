@@ -1,9 +1,15 @@
+// Package report renders what happens during a run: a live terminal view,
+// plain prefixed lines for CI, the summary table, the JSON run report, plan
+// diffs, the Markdown plan and the HTML report page. It renders the domain's
+// values (package outcome) and computes none of them.
 package report
 
 import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // FormatDuration prints a duration the way people read run times: "0.4s",
@@ -43,7 +49,7 @@ func SkipReason(because string) string {
 	switch because {
 	case "":
 		return "skipped"
-	case SkippedFailFast, SkippedInterrupted:
+	case outcome.SkippedFailFast, outcome.SkippedInterrupted:
 		return "skipped (" + because + ")"
 	}
 	if strings.Contains(because, " ") {
@@ -64,17 +70,17 @@ func firstLine(s string) string {
 	return ""
 }
 
-// outcome is the one-line description of a finished workspace without its
+// resultLine is the one-line description of a finished workspace without its
 // name, shared by the live view and the plain lines.
-func outcome(r Result, command string) string {
+func resultLine(r outcome.Result, command string) string {
 	switch r.Status {
-	case StatusOK:
+	case outcome.StatusOK:
 		return doneVerb(command) + " " + FormatChanges(r.Add, r.Change, r.Destroy) + "  " + FormatDuration(r.Duration)
-	case StatusNoChanges:
+	case outcome.StatusNoChanges:
 		return "no changes  " + FormatDuration(r.Duration)
-	case StatusUnchanged:
+	case outcome.StatusUnchanged:
 		return "unchanged"
-	case StatusFailed:
+	case outcome.StatusFailed:
 		text := "failed"
 		if msg := firstLine(r.Error); msg != "" {
 			text += ": " + msg
@@ -83,45 +89,8 @@ func outcome(r Result, command string) string {
 			text += "  log: " + r.LogPath
 		}
 		return text
-	case StatusSkipped:
+	case outcome.StatusSkipped:
 		return SkipReason(r.SkippedBecause)
 	}
 	return string(r.Status)
-}
-
-// Counts tallies results by status, and their resource changes.
-type Counts struct {
-	Total     int `json:"total"`
-	OK        int `json:"ok"`
-	NoChanges int `json:"no_changes"`
-	Unchanged int `json:"unchanged"`
-	Failed    int `json:"failed"`
-	Skipped   int `json:"skipped"`
-	Add       int `json:"add"`
-	Change    int `json:"change"`
-	Destroy   int `json:"destroy"`
-}
-
-// Count tallies results.
-func Count(results []Result) Counts {
-	var c Counts
-	for _, r := range results {
-		c.Total++
-		c.Add += r.Add
-		c.Change += r.Change
-		c.Destroy += r.Destroy
-		switch r.Status {
-		case StatusOK:
-			c.OK++
-		case StatusNoChanges:
-			c.NoChanges++
-		case StatusUnchanged:
-			c.Unchanged++
-		case StatusFailed:
-			c.Failed++
-		case StatusSkipped:
-			c.Skipped++
-		}
-	}
-	return c
 }

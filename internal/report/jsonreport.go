@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"time"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // RunReportVersion is the version of the RunReport schema (docs/run-report.md).
@@ -24,28 +26,28 @@ type RunReport struct {
 // WorkspaceReport is one workspace of a RunReport. The keys shared with
 // Result mean the same.
 type WorkspaceReport struct {
-	Workspace      string     `json:"workspace"`
-	Status         Status     `json:"status"`
-	Add            int        `json:"add"`
-	Change         int        `json:"change"`
-	Destroy        int        `json:"destroy"`
-	Started        *time.Time `json:"started,omitempty"`
-	DurationMS     int64      `json:"duration_ms"`
-	SkippedBecause string     `json:"skipped_because,omitempty"`
-	Error          string     `json:"error,omitempty"`
-	ErrorTail      []string   `json:"error_tail,omitempty"`
-	Log            string     `json:"log,omitempty"`
+	Workspace      string         `json:"workspace"`
+	Status         outcome.Status `json:"status"`
+	Add            int            `json:"add"`
+	Change         int            `json:"change"`
+	Destroy        int            `json:"destroy"`
+	Started        *time.Time     `json:"started,omitempty"`
+	DurationMS     int64          `json:"duration_ms"`
+	SkippedBecause string         `json:"skipped_because,omitempty"`
+	Error          string         `json:"error,omitempty"`
+	ErrorTail      []string       `json:"error_tail,omitempty"`
+	Log            string         `json:"log,omitempty"`
 	// PossibleOrphans: see Result.
 	PossibleOrphans []string       `json:"possible_orphans,omitempty"`
 	Outputs         map[string]any `json:"outputs,omitempty"`
 	// Changes and Drift are the plan's resource changes, when it was shown.
-	Changes []ResourceChange `json:"changes,omitempty"`
-	Drift   []ResourceChange `json:"drift,omitempty"`
+	Changes []outcome.ResourceChange `json:"changes,omitempty"`
+	Drift   []outcome.ResourceChange `json:"drift,omitempty"`
 }
 
 // RunSummary totals a RunReport.
 type RunSummary struct {
-	Counts
+	outcome.Counts
 	DurationMS int64 `json:"duration_ms"`
 	// Success: nothing failed and nothing was skipped.
 	Success bool `json:"success"`
@@ -53,7 +55,7 @@ type RunSummary struct {
 
 // NewRunReport builds the report of a run of command from its results, in
 // the order given.
-func NewRunReport(command string, started, finished time.Time, results []Result) RunReport {
+func NewRunReport(command string, started, finished time.Time, results []outcome.Result) RunReport {
 	rep := RunReport{
 		Version:    RunReportVersion,
 		Command:    command,
@@ -79,7 +81,7 @@ func NewRunReport(command string, started, finished time.Time, results []Result)
 			t := r.Started
 			ws.Started = &t
 		}
-		if r.Status == StatusFailed {
+		if r.Status == outcome.StatusFailed {
 			ws.ErrorTail = r.ErrorTail
 		}
 		if r.Plan != nil {
@@ -87,7 +89,7 @@ func NewRunReport(command string, started, finished time.Time, results []Result)
 		}
 		rep.Workspaces = append(rep.Workspaces, ws)
 	}
-	counts := Count(results)
+	counts := outcome.Count(results)
 	rep.Summary = RunSummary{
 		Counts:     counts,
 		DurationMS: finished.Sub(started).Milliseconds(),

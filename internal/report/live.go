@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"golang.org/x/term"
 )
 
@@ -40,7 +41,7 @@ type LiveSink struct {
 
 type liveLine struct {
 	workspace   string
-	phase       Phase
+	phase       outcome.Phase
 	done, total int
 	message     string
 	started     time.Time
@@ -138,8 +139,8 @@ func (l *LiveSink) Resume() {
 
 // Event updates the line of a running workspace; a workspace appears with
 // its first event.
-func (l *LiveSink) Event(e Event) {
-	if e.Phase == PhaseQueued { // waiting is not running: the footer counts it
+func (l *LiveSink) Event(e outcome.Event) {
+	if e.Phase == outcome.PhaseQueued { // waiting is not running: the footer counts it
 		return
 	}
 	l.mu.Lock()
@@ -153,7 +154,7 @@ func (l *LiveSink) Event(e Event) {
 		line = &liveLine{workspace: e.Workspace, started: started}
 		l.running = append(l.running, line)
 	}
-	if e.Phase != PhaseStart && e.Phase != "" && e.Phase != line.phase {
+	if e.Phase != outcome.PhaseStart && e.Phase != "" && e.Phase != line.phase {
 		line.phase = e.Phase
 		line.message, line.done, line.total = "", 0, 0
 	}
@@ -168,7 +169,7 @@ func (l *LiveSink) Event(e Event) {
 }
 
 // Finish removes the workspace from the block and prints its permanent line.
-func (l *LiveSink) Finish(r Result) {
+func (l *LiveSink) Finish(r outcome.Result) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for i, line := range l.running {
@@ -178,7 +179,7 @@ func (l *LiveSink) Finish(r Result) {
 		}
 	}
 	l.ended++
-	if r.Status == StatusFailed {
+	if r.Status == outcome.StatusFailed {
 		l.failed++
 	}
 	l.print(l.finishLines(r))
@@ -212,15 +213,15 @@ func (l *LiveSink) line(workspace string) *liveLine {
 
 // finishLines is "✓ shared  applied +3 ~0 -0  2.1s", or for a failure the
 // error line followed by the last lines of the log.
-func (l *LiveSink) finishLines(r Result) string {
-	mark := map[Status]string{StatusOK: "✓", StatusNoChanges: "✓", StatusUnchanged: "·",
-		StatusFailed: "✗", StatusSkipped: "-"}[r.Status]
+func (l *LiveSink) finishLines(r outcome.Result) string {
+	mark := map[outcome.Status]string{outcome.StatusOK: "✓", outcome.StatusNoChanges: "✓", outcome.StatusUnchanged: "·",
+		outcome.StatusFailed: "✗", outcome.StatusSkipped: "-"}[r.Status]
 	if mark == "" {
 		mark = "?"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s  %s\n", l.style.Status(r.Status, mark), l.style.Bold(r.Workspace), l.style.Status(r.Status, outcome(r, l.command)))
-	if r.Status == StatusFailed {
+	fmt.Fprintf(&b, "%s %s  %s\n", l.style.Status(r.Status, mark), l.style.Bold(r.Workspace), l.style.Status(r.Status, resultLine(r, l.command)))
+	if r.Status == outcome.StatusFailed {
 		for _, tail := range r.ErrorTail {
 			b.WriteString(l.style.Dim("    │ "+tail) + "\n")
 		}

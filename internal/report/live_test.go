@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;?]*[A-Za-z]")
@@ -66,10 +68,10 @@ func TestLiveView(t *testing.T) {
 	clock := func() time.Time { return now }
 	l := newLive(&out, "apply", Style{Color: true}, 4, func() int { return 60 }, clock)
 
-	l.Event(Event{Workspace: "shared", Phase: PhaseStart, Time: now})
-	l.Event(Event{Workspace: "shared", Phase: PhaseApply, Done: 1, Total: 3, Message: "random_pet.a: Creation complete"})
-	l.Event(Event{Workspace: "web-frontend", Phase: PhaseStart, Time: now})
-	l.Event(Event{Workspace: "web-frontend", Phase: PhasePlan, Changes: &Changes{Add: 1}})
+	l.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhaseStart, Time: now})
+	l.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhaseApply, Done: 1, Total: 3, Message: "random_pet.a: Creation complete"})
+	l.Event(outcome.Event{Workspace: "web-frontend", Phase: outcome.PhaseStart, Time: now})
+	l.Event(outcome.Event{Workspace: "web-frontend", Phase: outcome.PhasePlan, Changes: &outcome.Changes{Add: 1}})
 	now = now.Add(2100 * time.Millisecond)
 	l.mu.Lock()
 	l.redraw("")
@@ -121,7 +123,7 @@ func TestLiveViewTicks(t *testing.T) {
 	l := newLive(&out, "plan", Style{}, 0, func() int { return 0 }, time.Now)
 	l.ticking = true
 	go l.redrawLoop()
-	l.Event(Event{Workspace: "a", Phase: PhaseInit})
+	l.Event(outcome.Event{Workspace: "a", Phase: outcome.PhaseInit})
 	// Wait for the redraws, not for a time: a busy machine may tick late.
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(RedrawInterval) {
 		out.mu.Lock()
@@ -131,7 +133,7 @@ func TestLiveViewTicks(t *testing.T) {
 			break
 		}
 	}
-	l.Finish(Result{Workspace: "a", Status: StatusNoChanges, Duration: time.Second})
+	l.Finish(outcome.Result{Workspace: "a", Status: outcome.StatusNoChanges, Duration: time.Second})
 	l.Close()
 	out.mu.Lock()
 	defer out.mu.Unlock()
@@ -157,15 +159,15 @@ func fmtSscanf(esc string, n *int) (int, error) { return fmt.Sscanf(esc, "\x1b[%
 func TestLivePauseHoldsLines(t *testing.T) {
 	var out bytes.Buffer
 	l := newLive(&out, "apply", Style{}, 0, func() int { return 80 }, time.Now)
-	l.Event(Event{Workspace: "a", Phase: PhaseApply})
-	l.Event(Event{Workspace: "b", Phase: PhaseApply})
+	l.Event(outcome.Event{Workspace: "a", Phase: outcome.PhaseApply})
+	l.Event(outcome.Event{Workspace: "b", Phase: outcome.PhaseApply})
 	l.Println("before")
 	l.Pause()
 	if got := screen(t, out.String()); strings.Join(got, "|") != "before" {
 		t.Fatalf("Pause should leave only permanent lines: %q", got)
 	}
 	paused := out.Len()
-	l.Finish(Result{Workspace: "a", Status: StatusUnchanged})
+	l.Finish(outcome.Result{Workspace: "a", Status: outcome.StatusUnchanged})
 	if out.Len() != paused {
 		t.Fatal("wrote while paused")
 	}
@@ -182,16 +184,16 @@ var _ Display = (*PlainSink)(nil)
 
 func TestLiveKeepsProgressAcrossMessages(t *testing.T) {
 	l := newLive(&bytes.Buffer{}, "apply", Style{}, 0, func() int { return 0 }, time.Now)
-	l.Event(Event{Workspace: "a", Phase: PhaseQueued})
+	l.Event(outcome.Event{Workspace: "a", Phase: outcome.PhaseQueued})
 	if len(l.running) != 0 {
 		t.Fatal("a queued workspace is not running")
 	}
-	l.Event(Event{Workspace: "a", Phase: PhaseApply, Done: 2, Total: 5})
-	l.Event(Event{Workspace: "a", Phase: PhaseApply, Message: "retrying after 429"})
+	l.Event(outcome.Event{Workspace: "a", Phase: outcome.PhaseApply, Done: 2, Total: 5})
+	l.Event(outcome.Event{Workspace: "a", Phase: outcome.PhaseApply, Message: "retrying after 429"})
 	if line := l.running[0]; line.done != 2 || line.total != 5 || line.message != "retrying after 429" {
 		t.Errorf("got %+v", *line)
 	}
-	l.Event(Event{Workspace: "a", Phase: PhaseCommit})
+	l.Event(outcome.Event{Workspace: "a", Phase: outcome.PhaseCommit})
 	if line := l.running[0]; line.total != 0 || line.message != "" {
 		t.Errorf("a new phase starts afresh: %+v", *line)
 	}

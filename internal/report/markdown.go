@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // markdownBudget keeps a report within what a pull-request comment takes
@@ -13,7 +15,7 @@ const markdownBudget = 60000
 // WriteMarkdown writes a plan for a pull request: a summary table and each
 // workspace's diff in a collapsible block, in the order given. Nothing in it
 // depends on time or the machine, so the same plan gives the same bytes.
-func WriteMarkdown(w io.Writer, command string, results []Result) error {
+func WriteMarkdown(w io.Writer, command string, results []outcome.Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### clan-terranix %s\n\n", command)
 	b.WriteString("| Workspace | Result | Add | Change | Destroy | Drift |\n")
@@ -26,10 +28,10 @@ func WriteMarkdown(w io.Writer, command string, results []Result) error {
 		fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d | %d |\n", r.Workspace, markdownCell(markdownResult(r, command)),
 			r.Add, r.Change, r.Destroy, drift)
 	}
-	b.WriteString("\n" + countLine(Count(results)) + "\n")
+	b.WriteString("\n" + countLine(outcome.Count(results)) + "\n")
 	var left []string
 	for _, r := range results {
-		if !r.HasDiff() {
+		if !HasDiff(r) {
 			continue
 		}
 		block := markdownDiff(r)
@@ -47,19 +49,19 @@ func WriteMarkdown(w io.Writer, command string, results []Result) error {
 	return err
 }
 
-func markdownResult(r Result, command string) string {
+func markdownResult(r outcome.Result, command string) string {
 	switch r.Status {
-	case StatusOK:
+	case outcome.StatusOK:
 		if command == "plan" || command == "drift" {
 			return "changes"
 		}
 		return doneVerb(command)
-	case StatusFailed:
+	case outcome.StatusFailed:
 		if msg := firstLine(r.Error); msg != "" {
 			return "failed: " + msg
 		}
 		return "failed"
-	case StatusSkipped:
+	case outcome.StatusSkipped:
 		return SkipReason(r.SkippedBecause)
 	}
 	return string(r.Status)
@@ -72,7 +74,7 @@ func markdownCell(s string) string {
 
 // markdownDiff is one workspace's diff, collapsed, as a diff code block:
 // tofu's markers are moved to the first column, where renderers colour them.
-func markdownDiff(r Result) string {
+func markdownDiff(r outcome.Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<details><summary><code>%s</code>: %s</summary>\n\n```diff\n", r.Workspace, FormatChanges(r.Add, r.Change, r.Destroy))
 	for _, line := range strings.Split(r.Plan.Text, "\n") {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // PlainSink writes one "[workspace] ..." line per event worth seeing, for CI
@@ -15,19 +17,19 @@ type PlainSink struct {
 	w         io.Writer
 	command   string
 	style     Style
-	lastPhase map[string]Phase
+	lastPhase map[string]outcome.Phase
 }
 
 // NewPlain writes to w; command ("apply", "plan", "destroy") picks the words
 // of the finish lines ("applied +1 ~0 -0").
 func NewPlain(w io.Writer, command string, style Style) *PlainSink {
-	return &PlainSink{w: w, command: command, style: style, lastPhase: map[string]Phase{}}
+	return &PlainSink{w: w, command: command, style: style, lastPhase: map[string]outcome.Phase{}}
 }
 
 // Event prints a phase the first time a workspace enters it, plan counts,
 // and every message; bare progress ticks are left out.
-func (p *PlainSink) Event(e Event) {
-	if e.Phase == PhaseQueued || e.Phase == PhaseStart {
+func (p *PlainSink) Event(e outcome.Event) {
+	if e.Phase == outcome.PhaseQueued || e.Phase == outcome.PhaseStart {
 		return
 	}
 	p.mu.Lock()
@@ -52,9 +54,9 @@ func (p *PlainSink) Event(e Event) {
 
 // Finish prints how the workspace ended; a failure is followed by the last
 // error lines of its log.
-func (p *PlainSink) Finish(r Result) {
-	lines := []string{p.style.Status(r.Status, outcome(r, p.command))}
-	if r.Status == StatusFailed {
+func (p *PlainSink) Finish(r outcome.Result) {
+	lines := []string{p.style.Status(r.Status, resultLine(r, p.command))}
+	if r.Status == outcome.StatusFailed {
 		for _, l := range r.ErrorTail {
 			lines = append(lines, "  | "+l)
 		}

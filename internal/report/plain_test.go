@@ -6,20 +6,22 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 func TestPlainGolden(t *testing.T) {
 	var b bytes.Buffer
 	p := NewPlain(&b, "apply", Style{})
-	p.Event(Event{Workspace: "shared", Phase: PhaseStart})
-	p.Event(Event{Workspace: "shared", Phase: PhaseInit})
-	p.Event(Event{Workspace: "shared", Phase: PhaseInit}) // same phase, nothing new
-	p.Event(Event{Workspace: "shared", Phase: PhasePlan})
-	p.Event(Event{Workspace: "shared", Phase: PhasePlan, Changes: &Changes{Add: 3}})
-	p.Event(Event{Workspace: "shared", Phase: PhaseApply, Done: 0, Total: 3})
-	p.Event(Event{Workspace: "shared", Phase: PhaseApply, Done: 2, Total: 3, Message: "random_pet.name: Creation complete"})
-	p.Event(Event{Workspace: "shared", Phase: PhaseApply, Done: 3, Total: 3}) // a bare tick
-	p.Event(Event{Workspace: "db", Phase: PhaseLock, Message: "waiting for lock held by alice@laptop\nsince 12:00"})
+	p.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhaseStart})
+	p.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhaseInit})
+	p.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhaseInit}) // same phase, nothing new
+	p.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhasePlan})
+	p.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhasePlan, Changes: &outcome.Changes{Add: 3}})
+	p.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhaseApply, Done: 0, Total: 3})
+	p.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhaseApply, Done: 2, Total: 3, Message: "random_pet.name: Creation complete"})
+	p.Event(outcome.Event{Workspace: "shared", Phase: outcome.PhaseApply, Done: 3, Total: 3}) // a bare tick
+	p.Event(outcome.Event{Workspace: "db", Phase: outcome.PhaseLock, Message: "waiting for lock held by alice@laptop\nsince 12:00"})
 	for _, r := range sampleResults() {
 		p.Finish(r)
 	}
@@ -50,9 +52,9 @@ func TestPlainNeverSplitsLines(t *testing.T) {
 			defer wg.Done()
 			ws := fmt.Sprintf("m%d", w)
 			for i := range 50 {
-				p.Event(Event{Workspace: ws, Phase: PhaseApply, Done: i, Total: 50, Message: "x\ny"})
+				p.Event(outcome.Event{Workspace: ws, Phase: outcome.PhaseApply, Done: i, Total: 50, Message: "x\ny"})
 			}
-			p.Finish(Result{Workspace: ws, Status: StatusFailed, Error: "boom", ErrorTail: []string{"a", "b"}})
+			p.Finish(outcome.Result{Workspace: ws, Status: outcome.StatusFailed, Error: "boom", ErrorTail: []string{"a", "b"}})
 		}()
 	}
 	wg.Wait()

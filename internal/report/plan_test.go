@@ -2,12 +2,10 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
-	"reflect"
 	"strings"
 	"testing"
 
-	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // showText is `tofu show -no-color` of a saved plan (OpenTofu 1.12, the
@@ -36,46 +34,12 @@ OpenTofu will perform the following actions:
 Plan: 0 to add, 1 to change, 0 to destroy.
 `
 
-func TestNewPlanDetailDropsLegendAndHidesSensitive(t *testing.T) {
-	var plan tfjson.Plan
-	js := `{"format_version":"1.2","resource_changes":[
-	  {"address":"terraform_data.a","type":"terraform_data","name":"a","change":{"actions":["update"],
-	   "before":{"input":{"password":"old","port":80}},"after":{"input":{"password":"new","port":8080}},
-	   "before_sensitive":{"input":{"password":true}},"after_sensitive":{"input":{"password":true}},"after_unknown":{}}},
-	  {"address":"data.x.y","type":"x","name":"y","change":{"actions":["read"],"before":null,"after":{}}},
-	  {"address":"terraform_data.same","type":"terraform_data","name":"same","change":{"actions":["no-op"],"before":{},"after":{}}}],
-	 "resource_drift":[{"address":"terraform_data.b","change":{"actions":["update"],"before":{"v":1},"after":{"v":2}}}]}`
-	if err := plan.UnmarshalJSON([]byte(js)); err != nil {
-		t.Fatal(err)
-	}
-	d := NewPlanDetail(showText, &plan)
-	if !strings.HasPrefix(d.Text, "OpenTofu will perform the following actions:") || !strings.HasSuffix(d.Text, "to destroy.") {
-		t.Errorf("legend kept or end trimmed:\n%s", d.Text)
-	}
-	if len(d.Changes) != 1 || len(d.Drift) != 1 {
-		t.Fatalf("want one change (reads and no-ops left out) and one drift, got %+v", d)
-	}
-	got, _ := json.Marshal(d.Changes[0])
-	want := `{"address":"terraform_data.a","actions":["update"],"before":{"input":{"password":"(sensitive)","port":80}},"after":{"input":{"password":"(sensitive)","port":8080}},"after_unknown":{}}`
-	if string(got) != want {
-		t.Errorf("change:\n got %s\nwant %s", got, want)
-	}
-}
-
-func TestRedactLists(t *testing.T) {
-	got := redact([]any{"a", map[string]any{"k": "s"}}, []any{false, map[string]any{"k": true}})
-	want := []any{"a", map[string]any{"k": Sensitive}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %v, want %v", got, want)
-	}
-}
-
-func planResults() []Result {
-	return []Result{
-		{Workspace: "shared", Status: StatusNoChanges, Plan: &PlanDetail{Drift: []ResourceChange{{Address: "terraform_data.vpc"}}}},
-		{Workspace: "web-server", Status: StatusOK, Change: 1, Plan: NewPlanDetail(showText, nil)},
-		{Workspace: "db", Status: StatusFailed, Error: "workspace db: plan failed: Unsupported | argument\nmore"},
-		{Workspace: "api", Status: StatusSkipped, SkippedBecause: "db"},
+func planResults() []outcome.Result {
+	return []outcome.Result{
+		{Workspace: "shared", Status: outcome.StatusNoChanges, Plan: &outcome.PlanDetail{Drift: []outcome.ResourceChange{{Address: "terraform_data.vpc"}}}},
+		{Workspace: "web-server", Status: outcome.StatusOK, Change: 1, Plan: outcome.NewPlanDetail(showText, nil)},
+		{Workspace: "db", Status: outcome.StatusFailed, Error: "workspace db: plan failed: Unsupported | argument\nmore"},
+		{Workspace: "api", Status: outcome.StatusSkipped, SkippedBecause: "db"},
 	}
 }
 
@@ -88,9 +52,9 @@ func TestMarkdownGolden(t *testing.T) {
 }
 
 func TestMarkdownLeavesOutDiffsPastTheBudget(t *testing.T) {
-	big := Result{Workspace: "big", Status: StatusOK, Add: 1, Plan: &PlanDetail{Text: strings.Repeat("  + x = 1\n", markdownBudget/5)}}
+	big := outcome.Result{Workspace: "big", Status: outcome.StatusOK, Add: 1, Plan: &outcome.PlanDetail{Text: strings.Repeat("  + x = 1\n", markdownBudget/5)}}
 	var b bytes.Buffer
-	if err := WriteMarkdown(&b, "plan", []Result{big}); err != nil {
+	if err := WriteMarkdown(&b, "plan", []outcome.Result{big}); err != nil {
 		t.Fatal(err)
 	}
 	if b.Len() > markdownBudget || !strings.Contains(b.String(), "Diffs left out to fit a comment: big") {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -29,20 +31,20 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 // sampleResults has one workspace of every kind.
-func sampleResults() []Result {
+func sampleResults() []outcome.Result {
 	started := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	return []Result{
-		{Workspace: "shared", Status: StatusOK, Add: 3, Duration: 2100 * time.Millisecond, Started: started,
+	return []outcome.Result{
+		{Workspace: "shared", Status: outcome.StatusOK, Add: 3, Duration: 2100 * time.Millisecond, Started: started,
 			LogPath: ".clan-terranix/logs/run-1/shared.log"},
-		{Workspace: "db", Status: StatusNoChanges, Duration: 950 * time.Millisecond, Started: started.Add(3 * time.Second),
+		{Workspace: "db", Status: outcome.StatusNoChanges, Duration: 950 * time.Millisecond, Started: started.Add(3 * time.Second),
 			Outputs: map[string]any{"address": "10.0.0.2", "port": float64(5432)}},
-		{Workspace: "monitor", Status: StatusUnchanged},
-		{Workspace: "web-frontend", Status: StatusFailed, Add: 1, Duration: 75 * time.Second, Started: started.Add(3 * time.Second),
+		{Workspace: "monitor", Status: outcome.StatusUnchanged},
+		{Workspace: "web-frontend", Status: outcome.StatusFailed, Add: 1, Duration: 75 * time.Second, Started: started.Add(3 * time.Second),
 			Error:     "Error: creating instance: 403 Forbidden\nmore detail",
 			LogPath:   ".clan-terranix/logs/run-1/web-frontend.log",
 			ErrorTail: []string{"Error: creating instance: 403 Forbidden", "  with hcloud_server.web,", "  on config.tf.json line 1"}},
-		{Workspace: "proxy", Status: StatusSkipped, SkippedBecause: "web-frontend"},
-		{Workspace: "backup", Status: StatusSkipped, SkippedBecause: SkippedInterrupted},
+		{Workspace: "proxy", Status: outcome.StatusSkipped, SkippedBecause: "web-frontend"},
+		{Workspace: "backup", Status: outcome.StatusSkipped, SkippedBecause: outcome.SkippedInterrupted},
 	}
 }
 
@@ -63,10 +65,10 @@ func TestFormatDuration(t *testing.T) {
 
 func TestSkipReason(t *testing.T) {
 	for because, want := range map[string]string{
-		"":                 "skipped",
-		"shared":           "skipped (shared failed)",
-		SkippedFailFast:    "skipped (fail-fast)",
-		SkippedInterrupted: "skipped (interrupted)",
+		"":                         "skipped",
+		"shared":                   "skipped (shared failed)",
+		outcome.SkippedFailFast:    "skipped (fail-fast)",
+		outcome.SkippedInterrupted: "skipped (interrupted)",
 	} {
 		if got := SkipReason(because); got != want {
 			t.Errorf("SkipReason(%q) = %q, want %q", because, got, want)
@@ -88,13 +90,5 @@ func TestStyle(t *testing.T) {
 	}
 	if IsTerminal(&bytes.Buffer{}) {
 		t.Error("a buffer is a terminal?")
-	}
-}
-
-func TestCount(t *testing.T) {
-	c := Count(sampleResults())
-	want := Counts{Total: 6, OK: 1, NoChanges: 1, Unchanged: 1, Failed: 1, Skipped: 2, Add: 4}
-	if c != want {
-		t.Errorf("got %+v, want %+v", c, want)
 	}
 }

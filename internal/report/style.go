@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"golang.org/x/term"
 )
 
@@ -42,15 +43,15 @@ func (s Style) Cyan(text string) string   { return s.paint("36", text) }
 
 // Status colours a status word the way every rendering does: success green,
 // nothing done dim, failure red, skipped yellow.
-func (s Style) Status(st Status, text string) string {
+func (s Style) Status(st outcome.Status, text string) string {
 	switch st {
-	case StatusOK:
+	case outcome.StatusOK:
 		return s.Green(text)
-	case StatusNoChanges, StatusUnchanged:
+	case outcome.StatusNoChanges, outcome.StatusUnchanged:
 		return s.Dim(text)
-	case StatusFailed:
+	case outcome.StatusFailed:
 		return s.Red(text)
-	case StatusSkipped:
+	case outcome.StatusSkipped:
 		return s.Yellow(text)
 	}
 	return text

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // WriteSummary prints the end-of-run table, one row per result in the
@@ -16,7 +18,7 @@ import (
 //	api        skipped (web failed)
 //
 //	3 workspaces: 1 ok, 1 failed, 1 skipped; +3 ~0 -0
-func WriteSummary(w io.Writer, results []Result, color bool) error {
+func WriteSummary(w io.Writer, results []outcome.Result, color bool) error {
 	style := Style{Color: color}
 	header := []string{"WORKSPACE", "RESULT", "CHANGES", "DURATION"}
 	rows := make([][]string, 0, len(results))
@@ -56,29 +58,29 @@ func WriteSummary(w io.Writer, results []Result, color bool) error {
 			return s
 		})
 	}
-	b.WriteString("\n" + countLine(Count(results)) + "\n")
+	b.WriteString("\n" + countLine(outcome.Count(results)) + "\n")
 	for _, r := range results {
 		if line := OrphansLine(r); line != "" {
-			b.WriteString(style.Status(StatusFailed, "possible orphans") + strings.TrimPrefix(line, "possible orphans") + "\n")
+			b.WriteString(style.Status(outcome.StatusFailed, "possible orphans") + strings.TrimPrefix(line, "possible orphans") + "\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func summaryRow(r Result) []string {
+func summaryRow(r outcome.Result) []string {
 	result, changes, duration := string(r.Status), "", ""
 	switch r.Status {
-	case StatusOK:
+	case outcome.StatusOK:
 		changes = FormatChanges(r.Add, r.Change, r.Destroy)
-	case StatusFailed:
+	case outcome.StatusFailed:
 		if r.Add+r.Change+r.Destroy > 0 { // a partial apply
 			changes = FormatChanges(r.Add, r.Change, r.Destroy)
 		}
-	case StatusSkipped:
+	case outcome.StatusSkipped:
 		result = SkipReason(r.SkippedBecause)
 	}
-	if r.Status != StatusSkipped && r.Duration > 0 {
+	if r.Status != outcome.StatusSkipped && r.Duration > 0 {
 		duration = FormatDuration(r.Duration)
 	}
 	return []string{r.Workspace, result, changes, duration}
@@ -86,7 +88,7 @@ func summaryRow(r Result) []string {
 
 // OrphansLine names a result's possible orphans and what to do about them
 // ("" when there are none).
-func OrphansLine(r Result) string {
+func OrphansLine(r outcome.Result) string {
 	if len(r.PossibleOrphans) == 0 {
 		return ""
 	}
@@ -95,7 +97,7 @@ func OrphansLine(r Result) string {
 }
 
 // countLine is "5 workspaces: 2 ok, 1 failed, 2 skipped; +3 ~1 -0".
-func countLine(c Counts) string {
+func countLine(c outcome.Counts) string {
 	noun := "workspaces"
 	if c.Total == 1 {
 		noun = "workspace"
@@ -103,9 +105,9 @@ func countLine(c Counts) string {
 	var parts []string
 	for _, p := range []struct {
 		n    int
-		word Status
-	}{{c.OK, StatusOK}, {c.NoChanges, StatusNoChanges}, {c.Unchanged, StatusUnchanged},
-		{c.Failed, StatusFailed}, {c.Skipped, StatusSkipped}} {
+		word outcome.Status
+	}{{c.OK, outcome.StatusOK}, {c.NoChanges, outcome.StatusNoChanges}, {c.Unchanged, outcome.StatusUnchanged},
+		{c.Failed, outcome.StatusFailed}, {c.Skipped, outcome.StatusSkipped}} {
 		if p.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.word))
 		}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 func TestSummaryGolden(t *testing.T) {
@@ -29,11 +31,11 @@ func TestSummaryColorKeepsColumnsAligned(t *testing.T) {
 
 func TestSummaryCountLine(t *testing.T) {
 	for _, tt := range []struct {
-		results []Result
+		results []outcome.Result
 		want    string
 	}{
 		{nil, "0 workspaces"},
-		{[]Result{{Workspace: "a", Status: StatusOK, Add: 1, Change: 2, Destroy: 3}}, "1 workspace: 1 ok; +1 ~2 -3"},
+		{[]outcome.Result{{Workspace: "a", Status: outcome.StatusOK, Add: 1, Change: 2, Destroy: 3}}, "1 workspace: 1 ok; +1 ~2 -3"},
 	} {
 		var b bytes.Buffer
 		WriteSummary(&b, tt.results, false)

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/graph"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // busy counts what holds a slot: preparations and jobs, a job that takes
@@ -61,7 +61,7 @@ func TestPrepareUsesIdleSlotsForTheNextWave(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 		rec.note("prepared " + ws)
 	}
-	job := func(ctx context.Context, ws string) report.Result {
+	job := func(ctx context.Context, ws string) outcome.Result {
 		slots.enter()
 		defer slots.leave()
 		rec.note("start " + ws)
@@ -72,11 +72,11 @@ func TestPrepareUsesIdleSlotsForTheNextWave(t *testing.T) {
 			mu.Unlock()
 		}
 		rec.note("end " + ws)
-		return report.Result{Status: report.StatusOK}
+		return outcome.Result{Status: outcome.StatusOK}
 	}
 	got := Run(context.Background(), g, g.Nodes(), Options{Parallelism: 3, Prepare: prep}, job, startNoter{rec})
 	for _, r := range got {
-		if r.Status != report.StatusOK {
+		if r.Status != outcome.StatusOK {
 			t.Errorf("%s: %s", r.Workspace, r.Status)
 		}
 	}
@@ -109,15 +109,15 @@ func TestPreparedWorkspaceOfAFailedPrerequisiteIsSkipped(t *testing.T) {
 			close(prepared)
 		}
 	}
-	job := func(ctx context.Context, ws string) report.Result {
+	job := func(ctx context.Context, ws string) outcome.Result {
 		mu.Lock()
 		jobs = append(jobs, ws)
 		mu.Unlock()
 		<-prepared
-		return report.Result{Status: report.StatusFailed, Error: "boom"}
+		return outcome.Result{Status: outcome.StatusFailed, Error: "boom"}
 	}
 	got := Run(context.Background(), g, g.Nodes(), Options{Parallelism: 2, Prepare: prep}, job, nil)
-	check(t, got, []outcome{{"shared", "failed", ""}, {"a", "skipped", "shared"}})
+	check(t, got, []wsEnd{{"shared", "failed", ""}, {"a", "skipped", "shared"}})
 	if !reflect.DeepEqual(jobs, []string{"shared"}) {
 		t.Errorf("jobs run: %v", jobs)
 	}
@@ -133,10 +133,10 @@ func TestNothingIsPreparedOnceTheRunStops(t *testing.T) {
 			preps.Add(1)
 		}
 	}
-	job := func(jobCtx context.Context, ws string) report.Result {
+	job := func(jobCtx context.Context, ws string) outcome.Result {
 		cancel()
 		<-jobCtx.Done()
-		return report.Result{Status: report.StatusFailed, Error: "interrupted"}
+		return outcome.Result{Status: outcome.StatusFailed, Error: "interrupted"}
 	}
 	// Parallelism 1: no slot is free for a preparation while shared runs,
 	// and after the interrupt none may start.
@@ -144,14 +144,14 @@ func TestNothingIsPreparedOnceTheRunStops(t *testing.T) {
 	if n := preps.Load(); n != 0 {
 		t.Errorf("%d preparations after the interrupt", n)
 	}
-	check(t, got, []outcome{{"shared", "failed", ""}, {"a", "skipped", "interrupted"}, {"b", "skipped", "interrupted"}})
+	check(t, got, []wsEnd{{"shared", "failed", ""}, {"a", "skipped", "interrupted"}, {"b", "skipped", "interrupted"}})
 }
 
 // startNoter notes in the log when the scheduler starts a job.
 type startNoter struct{ *recorder }
 
-func (n startNoter) Event(e report.Event) {
-	if e.Phase == report.PhaseStart {
+func (n startNoter) Event(e outcome.Event) {
+	if e.Phase == outcome.PhaseStart {
 		n.note("begun " + e.Workspace)
 	}
 	n.recorder.Event(e)
@@ -173,7 +173,7 @@ func TestNoMoreThanParallelismWaitPrepared(t *testing.T) {
 			ahead = append(ahead, ws)
 		}
 	}
-	job := func(ctx context.Context, ws string) report.Result {
+	job := func(ctx context.Context, ws string) outcome.Result {
 		if ws == "shared" {
 			// Wait for the preparations (not for a time a busy machine may
 			// not keep); a scheduler that makes fewer fails after a minute.
@@ -189,7 +189,7 @@ func TestNoMoreThanParallelismWaitPrepared(t *testing.T) {
 			sharedRunning = false
 			mu.Unlock()
 		}
-		return report.Result{Status: report.StatusOK}
+		return outcome.Result{Status: outcome.StatusOK}
 	}
 	Run(context.Background(), g, g.Nodes(), Options{Parallelism: 3, Prepare: prep}, job, nil)
 	slices.Sort(ahead)

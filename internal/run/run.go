@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/graph"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // DefaultParallelism is small on purpose: every job is a tofu process with
@@ -21,7 +21,7 @@ const DefaultParallelism = 4
 // Job runs one workspace (init, plan, apply ...) and says how it ended. When
 // ctx is cancelled it must stop tofu cleanly (forward the interrupt, let
 // state be written) and return; Run waits for it.
-type Job func(ctx context.Context, workspace string) report.Result
+type Job func(ctx context.Context, workspace string) outcome.Result
 
 // Options tune a run.
 type Options struct {
@@ -42,9 +42,9 @@ type Options struct {
 // workspace whose prerequisite did not succeed is skipped with
 // SkippedBecause naming the failed workspace. After a failure with FailFast,
 // or once ctx is cancelled, nothing new starts and the rest is skipped
-// (report.SkippedFailFast, report.SkippedInterrupted). sink.Finish is called
+// (outcome.SkippedFailFast, outcome.SkippedInterrupted). sink.Finish is called
 // once for every workspace, skipped ones included; sink may be nil.
-func Run(ctx context.Context, g *graph.Graph, selected []string, opts Options, job Job, sink report.Sink) []report.Result {
+func Run(ctx context.Context, g *graph.Graph, selected []string, opts Options, job Job, sink outcome.Sink) []outcome.Result {
 	if sink == nil {
 		sink = discard{}
 	}
@@ -53,7 +53,7 @@ func Run(ctx context.Context, g *graph.Graph, selected []string, opts Options, j
 
 	results := s.results
 	for _, name := range s.unknown {
-		r := report.Result{Workspace: name, Status: report.StatusFailed,
+		r := outcome.Result{Workspace: name, Status: outcome.StatusFailed,
 			Error: fmt.Sprintf("unknown workspace %q", name)}
 		sink.Finish(r)
 		results = append(results, r)
@@ -79,7 +79,7 @@ type schedule struct {
 	waitingOn   []int    // prerequisites not yet succeeded
 	state       []state
 	started     []time.Time
-	results     []report.Result
+	results     []outcome.Result
 	parallelism int
 	failFast    bool
 
@@ -114,7 +114,7 @@ func newSchedule(g *graph.Graph, selected []string, opts Options) *schedule {
 	}
 	s.prereqs, s.followers = make([][]int, n), make([][]int, n)
 	s.waitingOn, s.state = make([]int, n), make([]state, n)
-	s.started, s.results = make([]time.Time, n), make([]report.Result, n)
+	s.started, s.results = make([]time.Time, n), make([]outcome.Result, n)
 	s.prep, s.awaiting = make([]prepState, n), make([]bool, n)
 	for i, name := range s.order {
 		for _, p := range prereqsOf(name) {
@@ -135,12 +135,12 @@ func newSchedule(g *graph.Graph, selected []string, opts Options) *schedule {
 // finished says a job ended, or a preparation (see prepare.go).
 type finished struct {
 	index    int
-	result   report.Result
+	result   outcome.Result
 	prepared bool // a preparation ended, not the job
 	ahead    bool // ... one ahead of the workspace's turn, in a slot of its own
 }
 
-func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
+func (s *schedule) loop(ctx context.Context, job Job, sink outcome.Sink) {
 	ready := &readySet{}
 	for i := range s.order {
 		if s.waitingOn[i] == 0 {
@@ -155,7 +155,7 @@ func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
 		// Checked before every start: select below picks at random between
 		// a finished job and the cancellation.
 		if stopReason == "" && ctx.Err() != nil {
-			stopReason = report.SkippedInterrupted
+			stopReason = outcome.SkippedInterrupted
 		}
 		for stopReason == "" && active < s.parallelism && len(*ready) > 0 {
 			i := ready.first()
@@ -197,15 +197,15 @@ func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
 			}
 			active--
 			s.finish(f, sink, ready, ctx.Err() != nil)
-			if s.failFast && s.results[f.index].Status == report.StatusFailed && stopReason == "" {
-				stopReason = report.SkippedFailFast
+			if s.failFast && s.results[f.index].Status == outcome.StatusFailed && stopReason == "" {
+				stopReason = outcome.SkippedFailFast
 			}
 		case <-cancelled:
 			cancelled = nil // stop selecting on it; the check above does the rest
 		}
 	}
 	if stopReason == "" { // every pending workspace was skipped already; be safe anyway
-		stopReason = report.SkippedInterrupted
+		stopReason = outcome.SkippedInterrupted
 	}
 	var rest []int
 	for i, st := range s.state {
@@ -216,11 +216,11 @@ func (s *schedule) loop(ctx context.Context, job Job, sink report.Sink) {
 	s.skip(rest, stopReason, sink)
 }
 
-func (s *schedule) start(ctx context.Context, i int, job Job, sink report.Sink, done chan<- finished) {
+func (s *schedule) start(ctx context.Context, i int, job Job, sink outcome.Sink, done chan<- finished) {
 	name := s.order[i]
 	s.state[i] = running
 	s.started[i] = time.Now()
-	sink.Event(report.Event{Workspace: name, Time: s.started[i], Phase: report.PhaseStart})
+	sink.Event(outcome.Event{Workspace: name, Time: s.started[i], Phase: outcome.PhaseStart})
 	prepare := s.prepare != nil && s.prep[i] == unprepared
 	if prepare {
 		s.prep[i] = preparing
@@ -235,10 +235,10 @@ func (s *schedule) start(ctx context.Context, i int, job Job, sink report.Sink, 
 }
 
 // runJob turns a panicking job into a failed workspace instead of a hung run.
-func runJob(ctx context.Context, job Job, name string) (r report.Result) {
+func runJob(ctx context.Context, job Job, name string) (r outcome.Result) {
 	defer func() {
 		if p := recover(); p != nil {
-			r = report.Result{Status: report.StatusFailed, Error: fmt.Sprintf("internal error: %v", p)}
+			r = outcome.Result{Status: outcome.StatusFailed, Error: fmt.Sprintf("internal error: %v", p)}
 		}
 	}()
 	return job(ctx, name)
@@ -247,11 +247,11 @@ func runJob(ctx context.Context, job Job, name string) (r report.Result) {
 // finish records a job's result and releases or skips what waits on it.
 // Once the run is interrupted a failure is most likely the interrupt
 // itself, so what waited on it is skipped as "interrupted".
-func (s *schedule) finish(f finished, sink report.Sink, ready *readySet, interrupted bool) {
+func (s *schedule) finish(f finished, sink outcome.Sink, ready *readySet, interrupted bool) {
 	i, r := f.index, f.result
 	r.Workspace = s.order[i]
 	if r.Status == "" {
-		r.Status = report.StatusFailed
+		r.Status = outcome.StatusFailed
 		if r.Error == "" {
 			r.Error = "internal error: the job returned no status"
 		}
@@ -280,8 +280,8 @@ func (s *schedule) finish(f finished, sink report.Sink, ready *readySet, interru
 	because := r.Workspace
 	switch {
 	case interrupted:
-		because = report.SkippedInterrupted
-	case r.Status == report.StatusSkipped && r.SkippedBecause != "":
+		because = outcome.SkippedInterrupted
+	case r.Status == outcome.StatusSkipped && r.SkippedBecause != "":
 		because = r.SkippedBecause
 	}
 	s.skip(s.pendingFollowers(i), because, sink)
@@ -308,9 +308,9 @@ func (s *schedule) pendingFollowers(i int) []int {
 	return out
 }
 
-func (s *schedule) skip(indexes []int, because string, sink report.Sink) {
+func (s *schedule) skip(indexes []int, because string, sink outcome.Sink) {
 	for _, i := range indexes {
-		r := report.Result{Workspace: s.order[i], Status: report.StatusSkipped, SkippedBecause: because}
+		r := outcome.Result{Workspace: s.order[i], Status: outcome.StatusSkipped, SkippedBecause: because}
 		s.state[i] = ended
 		s.results[i] = r
 		sink.Finish(r)
@@ -334,5 +334,5 @@ func (r *readySet) first() int {
 
 type discard struct{}
 
-func (discard) Event(report.Event)   {}
-func (discard) Finish(report.Result) {}
+func (discard) Event(outcome.Event)   {}
+func (discard) Finish(outcome.Result) {}

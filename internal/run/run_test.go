@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/clan-terranix/clan-terranix/internal/graph"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/outcome"
 )
 
 // fleet: shared <- db <- web1, web2 <- proxy; monitor stands alone.
@@ -37,19 +37,19 @@ func fleet(t *testing.T) *graph.Graph {
 type recorder struct {
 	mu       sync.Mutex
 	starts   []string
-	finishes []report.Result
+	finishes []outcome.Result
 	log      []string // "start x" / "end x", in the order they happened
 }
 
-func (r *recorder) Event(e report.Event) {
+func (r *recorder) Event(e outcome.Event) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if e.Phase == report.PhaseStart {
+	if e.Phase == outcome.PhaseStart {
 		r.starts = append(r.starts, e.Workspace)
 	}
 }
 
-func (r *recorder) Finish(res report.Result) {
+func (r *recorder) Finish(res outcome.Result) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.finishes = append(r.finishes, res)
@@ -62,34 +62,34 @@ func (r *recorder) note(s string) {
 }
 
 // fakeJob sleeps, then ends with the status given for its workspace (ok by default).
-func fakeJob(rec *recorder, sleep time.Duration, status map[string]report.Status) Job {
-	return func(ctx context.Context, ws string) report.Result {
+func fakeJob(rec *recorder, sleep time.Duration, status map[string]outcome.Status) Job {
+	return func(ctx context.Context, ws string) outcome.Result {
 		rec.note("start " + ws)
 		time.Sleep(sleep)
 		rec.note("end " + ws)
 		st := status[ws]
 		if st == "" {
-			st = report.StatusOK
+			st = outcome.StatusOK
 		}
-		r := report.Result{Status: st}
-		if st == report.StatusFailed {
+		r := outcome.Result{Status: st}
+		if st == outcome.StatusFailed {
 			r.Error = ws + " broke"
 		}
 		return r
 	}
 }
 
-type outcome struct{ ws, status, because string }
+type wsEnd struct{ ws, status, because string }
 
-func outcomes(rs []report.Result) []outcome {
-	var out []outcome
+func outcomes(rs []outcome.Result) []wsEnd {
+	var out []wsEnd
 	for _, r := range rs {
-		out = append(out, outcome{r.Workspace, string(r.Status), r.SkippedBecause})
+		out = append(out, wsEnd{r.Workspace, string(r.Status), r.SkippedBecause})
 	}
 	return out
 }
 
-func check(t *testing.T, got []report.Result, want []outcome) {
+func check(t *testing.T, got []outcome.Result, want []wsEnd) {
 	t.Helper()
 	if g := outcomes(got); !reflect.DeepEqual(g, want) {
 		t.Errorf("results:\n got  %v\n want %v", g, want)
@@ -121,7 +121,7 @@ func containsStart(log []string, ws string) bool {
 	return false
 }
 
-func checkFinishedOnce(t *testing.T, rec *recorder, results []report.Result) {
+func checkFinishedOnce(t *testing.T, rec *recorder, results []outcome.Result) {
 	t.Helper()
 	count := map[string]int{}
 	for _, r := range rec.finishes {
@@ -141,7 +141,7 @@ func TestAllSucceedInDependencyOrder(t *testing.T) {
 	g := fleet(t)
 	rec := &recorder{}
 	got := Run(context.Background(), g, g.Nodes(), Options{Parallelism: 3}, fakeJob(rec, 5*time.Millisecond, nil), rec)
-	check(t, got, []outcome{{"monitor", "ok", ""}, {"shared", "ok", ""}, {"db", "ok", ""},
+	check(t, got, []wsEnd{{"monitor", "ok", ""}, {"shared", "ok", ""}, {"db", "ok", ""},
 		{"web1", "ok", ""}, {"web2", "ok", ""}, {"proxy", "ok", ""}})
 	checkOrder(t, rec, g.Dependencies)
 	checkFinishedOnce(t, rec, got)
@@ -159,8 +159,8 @@ func TestNoChangesAndUnchangedLetDependentsRun(t *testing.T) {
 	g := fleet(t)
 	rec := &recorder{}
 	got := Run(context.Background(), g, []string{"shared", "db", "web2"}, Options{},
-		fakeJob(rec, 0, map[string]report.Status{"shared": report.StatusUnchanged, "db": report.StatusNoChanges}), rec)
-	check(t, got, []outcome{{"shared", "unchanged", ""}, {"db", "no changes", ""}, {"web2", "ok", ""}})
+		fakeJob(rec, 0, map[string]outcome.Status{"shared": outcome.StatusUnchanged, "db": outcome.StatusNoChanges}), rec)
+	check(t, got, []wsEnd{{"shared", "unchanged", ""}, {"db", "no changes", ""}, {"web2", "ok", ""}})
 }
 
 func TestFailureSkipsDependentsNotSiblings(t *testing.T) {
@@ -173,8 +173,8 @@ func TestFailureSkipsDependentsNotSiblings(t *testing.T) {
 	}
 	rec := &recorder{}
 	got := Run(context.Background(), g, g.Nodes(), Options{Parallelism: 2},
-		fakeJob(rec, time.Millisecond, map[string]report.Status{"db": report.StatusFailed}), rec)
-	check(t, got, []outcome{{"monitor", "ok", ""}, {"shared", "ok", ""}, {"cache", "ok", ""}, {"db", "failed", ""},
+		fakeJob(rec, time.Millisecond, map[string]outcome.Status{"db": outcome.StatusFailed}), rec)
+	check(t, got, []wsEnd{{"monitor", "ok", ""}, {"shared", "ok", ""}, {"cache", "ok", ""}, {"db", "failed", ""},
 		{"web1", "skipped", "db"}, {"web2", "skipped", "db"}, {"proxy", "skipped", "db"}})
 	checkFinishedOnce(t, rec, got)
 	for _, ws := range []string{"web1", "web2", "proxy"} {
@@ -193,7 +193,7 @@ func TestOnlyEdgesBetweenSelectedCount(t *testing.T) {
 	// db is not selected: web1 only waits for shared, proxy only for web1.
 	got := Run(context.Background(), g, []string{"proxy", "web1", "shared"}, Options{},
 		fakeJob(rec, time.Millisecond, nil), rec)
-	check(t, got, []outcome{{"shared", "ok", ""}, {"web1", "ok", ""}, {"proxy", "ok", ""}})
+	check(t, got, []wsEnd{{"shared", "ok", ""}, {"web1", "ok", ""}, {"proxy", "ok", ""}})
 	want := []string{"start shared", "end shared", "start web1", "end web1", "start proxy", "end proxy"}
 	if !reflect.DeepEqual(rec.log, want) {
 		t.Errorf("log %v", rec.log)
@@ -212,13 +212,13 @@ func TestParallelismIsABound(t *testing.T) {
 		// not depend on how fast the machine starts goroutines; a scheduler
 		// that never reaches it fails after a minute instead of hanging.
 		deadline := time.Now().Add(time.Minute)
-		job := func(ctx context.Context, ws string) report.Result {
+		job := func(ctx context.Context, ws string) outcome.Result {
 			slots.enter()
 			defer slots.leave()
 			for int(slots.peak.Load()) < tt.want && time.Now().Before(deadline) {
 				time.Sleep(time.Millisecond)
 			}
-			return report.Result{Status: report.StatusOK}
+			return outcome.Result{Status: outcome.StatusOK}
 		}
 		Run(context.Background(), g, g.Nodes(), Options{Parallelism: tt.parallelism}, job, nil)
 		if int(slots.peak.Load()) != tt.want {
@@ -232,20 +232,20 @@ func TestFailFastStartsNothingNew(t *testing.T) {
 	rec := &recorder{}
 	bStarted := make(chan struct{})
 	aFinished := make(chan struct{})
-	job := func(ctx context.Context, ws string) report.Result {
+	job := func(ctx context.Context, ws string) outcome.Result {
 		rec.note("start " + ws)
 		switch ws {
 		case "a":
 			<-bStarted
-			return report.Result{Status: report.StatusFailed, Error: "boom"}
+			return outcome.Result{Status: outcome.StatusFailed, Error: "boom"}
 		case "b": // still running when the scheduler has seen a fail: it may finish
 			close(bStarted)
 			<-aFinished
 		}
-		return report.Result{Status: report.StatusOK}
+		return outcome.Result{Status: outcome.StatusOK}
 	}
 	got := Run(context.Background(), g, g.Nodes(), Options{Parallelism: 2, FailFast: true}, job, finishNoter{rec, "a", aFinished})
-	check(t, got, []outcome{{"a", "failed", ""}, {"b", "ok", ""}, {"c", "skipped", "fail-fast"},
+	check(t, got, []wsEnd{{"a", "failed", ""}, {"b", "ok", ""}, {"c", "skipped", "fail-fast"},
 		{"d", "skipped", "fail-fast"}, {"e", "skipped", "a"}})
 	checkFinishedOnce(t, rec, got)
 }
@@ -258,15 +258,15 @@ func TestInterruptWaitsForRunningJobs(t *testing.T) {
 	var running sync.WaitGroup
 	running.Add(2)
 	var stateWritten atomic.Int32
-	job := func(jobCtx context.Context, ws string) report.Result {
+	job := func(jobCtx context.Context, ws string) outcome.Result {
 		if ws == "shared" {
-			return report.Result{Status: report.StatusOK}
+			return outcome.Result{Status: outcome.StatusOK}
 		}
 		running.Done()
 		<-jobCtx.Done() // like tofu receiving SIGINT ...
 		time.Sleep(20 * time.Millisecond)
 		stateWritten.Add(1) // ... and writing its state before it exits
-		return report.Result{Status: report.StatusFailed, Error: "interrupted"}
+		return outcome.Result{Status: outcome.StatusFailed, Error: "interrupted"}
 	}
 	go func() {
 		running.Wait()
@@ -276,7 +276,7 @@ func TestInterruptWaitsForRunningJobs(t *testing.T) {
 	if stateWritten.Load() != 2 {
 		t.Errorf("Run returned before the running jobs ended (%d of 2)", stateWritten.Load())
 	}
-	check(t, got, []outcome{{"shared", "ok", ""}, {"a", "failed", ""}, {"b", "failed", ""},
+	check(t, got, []wsEnd{{"shared", "ok", ""}, {"a", "failed", ""}, {"b", "failed", ""},
 		{"c", "skipped", "interrupted"}, {"d", "skipped", "interrupted"}})
 	checkFinishedOnce(t, rec, got)
 }
@@ -291,7 +291,7 @@ func TestCancelledBeforeStartRunsNothing(t *testing.T) {
 		t.Errorf("jobs ran: %v", rec.log)
 	}
 	for _, r := range got {
-		if r.Status != report.StatusSkipped || r.SkippedBecause != report.SkippedInterrupted {
+		if r.Status != outcome.StatusSkipped || r.SkippedBecause != outcome.SkippedInterrupted {
 			t.Errorf("%s: %s (%s)", r.Workspace, r.Status, r.SkippedBecause)
 		}
 	}
@@ -300,11 +300,11 @@ func TestCancelledBeforeStartRunsNothing(t *testing.T) {
 
 func TestJobSkippedByInterruptPassesReasonOn(t *testing.T) {
 	g, _ := graph.New(map[string][]string{"a": nil, "b": {"a"}})
-	job := func(ctx context.Context, ws string) report.Result {
-		return report.Result{Status: report.StatusSkipped, SkippedBecause: report.SkippedInterrupted}
+	job := func(ctx context.Context, ws string) outcome.Result {
+		return outcome.Result{Status: outcome.StatusSkipped, SkippedBecause: outcome.SkippedInterrupted}
 	}
 	got := Run(context.Background(), g, g.Nodes(), Options{}, job, nil)
-	check(t, got, []outcome{{"a", "skipped", "interrupted"}, {"b", "skipped", "interrupted"}})
+	check(t, got, []wsEnd{{"a", "skipped", "interrupted"}, {"b", "skipped", "interrupted"}})
 }
 
 func TestReverseRunsDependentsFirst(t *testing.T) {
@@ -312,31 +312,31 @@ func TestReverseRunsDependentsFirst(t *testing.T) {
 	rec := &recorder{}
 	got := Run(context.Background(), g, g.Nodes(), Options{Reverse: true, Parallelism: 4},
 		fakeJob(rec, time.Millisecond, nil), rec)
-	check(t, got, []outcome{{"monitor", "ok", ""}, {"proxy", "ok", ""}, {"web1", "ok", ""},
+	check(t, got, []wsEnd{{"monitor", "ok", ""}, {"proxy", "ok", ""}, {"web1", "ok", ""},
 		{"web2", "ok", ""}, {"db", "ok", ""}, {"shared", "ok", ""}})
 	checkOrder(t, rec, g.Dependents)
 
 	rec = &recorder{}
 	got = Run(context.Background(), g, g.Nodes(), Options{Reverse: true},
-		fakeJob(rec, 0, map[string]report.Status{"web2": report.StatusFailed}), rec)
-	check(t, got, []outcome{{"monitor", "ok", ""}, {"proxy", "ok", ""}, {"web1", "ok", ""},
+		fakeJob(rec, 0, map[string]outcome.Status{"web2": outcome.StatusFailed}), rec)
+	check(t, got, []wsEnd{{"monitor", "ok", ""}, {"proxy", "ok", ""}, {"web1", "ok", ""},
 		{"web2", "failed", ""}, {"db", "skipped", "web2"}, {"shared", "skipped", "web2"}})
 }
 
 func TestBrokenJobs(t *testing.T) {
 	g, _ := graph.New(map[string][]string{"a": nil, "b": nil, "c": {"a"}})
-	job := func(ctx context.Context, ws string) report.Result {
+	job := func(ctx context.Context, ws string) outcome.Result {
 		switch ws {
 		case "a":
 			panic(errors.New("nil map"))
 		case "b":
-			return report.Result{Workspace: "wrong name"}
+			return outcome.Result{Workspace: "wrong name"}
 		}
-		return report.Result{Status: report.StatusOK}
+		return outcome.Result{Status: outcome.StatusOK}
 	}
 	rec := &recorder{}
 	got := Run(context.Background(), g, []string{"a", "b", "c", "zz"}, Options{}, job, rec)
-	check(t, got, []outcome{{"a", "failed", ""}, {"b", "failed", ""}, {"c", "skipped", "a"}, {"zz", "failed", ""}})
+	check(t, got, []wsEnd{{"a", "failed", ""}, {"b", "failed", ""}, {"c", "skipped", "a"}, {"zz", "failed", ""}})
 	wantErr := []string{"internal error: nil map", "internal error: the job returned no status", "", `unknown workspace "zz"`}
 	for i, r := range got {
 		if r.Error != wantErr[i] {
@@ -353,9 +353,9 @@ func TestManyWorkspaces(t *testing.T) {
 	}
 	g, _ := graph.New(deps)
 	var ran atomic.Int32
-	job := func(ctx context.Context, ws string) report.Result {
+	job := func(ctx context.Context, ws string) outcome.Result {
 		ran.Add(1)
-		return report.Result{Status: report.StatusNoChanges}
+		return outcome.Result{Status: outcome.StatusNoChanges}
 	}
 	got := Run(context.Background(), g, g.Nodes(), Options{Parallelism: 8}, job, nil)
 	if len(got) != 501 || ran.Load() != 501 || got[0].Workspace != "shared" {
@@ -370,7 +370,7 @@ type finishNoter struct {
 	done chan struct{}
 }
 
-func (n finishNoter) Finish(res report.Result) {
+func (n finishNoter) Finish(res outcome.Result) {
 	n.recorder.Finish(res)
 	if res.Workspace == n.ws {
 		close(n.done)

@@ -1,7 +1,9 @@
-// Package report turns what happens during a run into output: a live
-// terminal view, plain prefixed lines for CI, a summary table and a JSON run
-// report. It is the last stage of the pipeline and imports none of the others.
-package report
+// Package outcome holds what happens to the workspaces of a run, as the
+// domain knows it: events while a workspace runs, its Result when it ends,
+// the counts of a run and the detail of a plan. Operations and the scheduler
+// produce these values; report and views render them. It imports nothing of
+// the module, so every stage can use it without depending on presentation.
+package outcome
 
 import "time"
 
@@ -96,4 +98,41 @@ type Result struct {
 type Sink interface {
 	Event(Event)
 	Finish(Result)
+}
+
+// Counts tallies results by status, and their resource changes.
+type Counts struct {
+	Total     int `json:"total"`
+	OK        int `json:"ok"`
+	NoChanges int `json:"no_changes"`
+	Unchanged int `json:"unchanged"`
+	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
+	Add       int `json:"add"`
+	Change    int `json:"change"`
+	Destroy   int `json:"destroy"`
+}
+
+// Count tallies results.
+func Count(results []Result) Counts {
+	var c Counts
+	for _, r := range results {
+		c.Total++
+		c.Add += r.Add
+		c.Change += r.Change
+		c.Destroy += r.Destroy
+		switch r.Status {
+		case StatusOK:
+			c.OK++
+		case StatusNoChanges:
+			c.NoChanges++
+		case StatusUnchanged:
+			c.Unchanged++
+		case StatusFailed:
+			c.Failed++
+		case StatusSkipped:
+			c.Skipped++
+		}
+	}
+	return c
 }
