@@ -2,14 +2,13 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/check"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type checkOptions struct {
@@ -55,29 +54,18 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.JSON {
-		if problems == nil {
-			problems = []check.Problem{}
-		}
-		enc := json.NewEncoder(opts.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(map[string]any{"problems": problems}); err != nil {
-			return err
-		}
+	if err := views.NewCheck(views.KindOf(opts.JSON), streams(opts.GlobalOptions)).Checked(len(selected), problems); err != nil {
+		return err
 	}
 	if len(problems) > 0 {
 		return checkFailed(opts.GlobalOptions, problems)
 	}
-	if !opts.JSON {
-		fmt.Fprintf(opts.Stdout, "%d workspaces checked: no problems\n", len(selected))
-	}
 	return nil
 }
 
-// checkFailed prints every problem, one line each, and fails the command.
+// checkFailed shows every problem (on stderr, whatever the view's kind) and
+// fails the command.
 func checkFailed(g *GlobalOptions, problems []check.Problem) error {
-	for _, p := range problems {
-		fmt.Fprintln(g.Stderr, "clan-terranix: "+p.Error())
-	}
+	views.NewCheck(views.KindOf(g.JSON), streams(g)).Problems(problems)
 	return &exitError{Code: 1, Err: errors.New(check.Summary(problems))}
 }

@@ -2,15 +2,13 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/outcome"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type driftOptions struct {
@@ -54,6 +52,8 @@ func runDrift(ctx context.Context, opts *driftOptions) error {
 	if err != nil {
 		return err
 	}
+	view := views.NewDrift(views.KindOf(opts.JSON), streams(opts.GlobalOptions))
+	opts.Run.view = view
 	results, err := operate(ctx, opts.GlobalOptions, run, operation.Plan, selected, &opts.Run, app.OperateOptions{})
 	if err != nil {
 		return err
@@ -61,18 +61,14 @@ func runDrift(ctx context.Context, opts *driftOptions) error {
 	if err := writeDriftRecord(run.Clan().Root, results); err != nil {
 		warn(opts.Stderr, []string{"keeping what drift found for the report: " + err.Error()})
 	}
-	var drifted []string
+	var drifted []outcome.Result
 	for _, r := range results {
 		if r.Status == outcome.StatusOK { // a plan with changes
-			drifted = append(drifted, fmt.Sprintf("%s (%s)", r.Workspace, report.FormatChanges(r.Add, r.Change, r.Destroy)))
+			drifted = append(drifted, r)
 		}
 	}
-	if !opts.JSON { // the JSON report says it per workspace; nothing may follow it
-		if len(drifted) == 0 {
-			fmt.Fprintf(opts.Stdout, "no drift: %d workspaces match their config\n", len(results))
-		} else {
-			fmt.Fprintf(opts.Stdout, "drift: %s would change\n", strings.Join(drifted, ", "))
-		}
+	if err := view.Drifted(len(results), drifted); err != nil {
+		return err
 	}
 	if len(drifted) > 0 {
 		return &exitError{Code: 2}

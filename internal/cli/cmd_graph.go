@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/clan-terranix/clan-terranix/internal/views"
 	"github.com/spf13/cobra"
 )
 
@@ -36,9 +37,5 @@ func runGraph(ctx context.Context, opts *graphOptions) error {
 	if err != nil {
 		return err
 	}
-	format := opts.Format
-	if opts.JSON {
-		format = "json"
-	}
-	return lc.Graph.Render(opts.Stdout, format)
+	return views.NewGraph(views.KindOf(opts.JSON), streams(opts.GlobalOptions), opts.Format).Show(lc.Graph)
 }

@@ -1,12 +1,12 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/scaffold"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type initOptions struct {
@@ -51,17 +51,5 @@ func runInit(opts *initOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.JSON {
-		return writeJSON(opts.Stdout, res)
-	}
-	for _, f := range res.Written {
-		fmt.Fprintf(opts.Stdout, "wrote   %s\n", f)
-	}
-	for _, f := range res.Skipped {
-		fmt.Fprintf(opts.Stdout, "skipped %s (exists)\n", f)
-	}
-	if len(res.Written) > 0 {
-		fmt.Fprintf(opts.Stdout, "\nnext: clan-terranix --clan %s apply --all\n", opts.Dir)
-	}
-	return nil
+	return views.NewInit(views.KindOf(opts.JSON), streams(opts.GlobalOptions)).Scaffolded(opts.Dir, res)
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,6 +9,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type installOptions struct {
@@ -77,10 +77,7 @@ func runInstall(ctx context.Context, opts *installOptions) error {
 		// Outputs of an earlier apply, when there was one, make the address concrete.
 		outputs, _ := run.Outputs(ctx, opts.Machine)
 		steps := deploy.InstallSteps(opts.Machine, order, s, app.DeployOutputs(outputs), app.TargetHostPlan(o, lc, opts.Machine))
-		if opts.JSON {
-			return writeJSON(opts.Stdout, steps)
-		}
-		return deploy.WriteSteps(opts.Stdout, "install "+opts.Machine, steps)
+		return views.NewDeploy(views.KindOf(opts.JSON), streams(opts.GlobalOptions)).Steps("install "+opts.Machine, steps)
 	}
 	run, err := app.OpenForOperate(ctx, o, lc, opts.ui())
 	if err != nil {
@@ -93,9 +90,5 @@ func runInstall(ctx context.Context, opts *installOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.JSON {
-		return writeJSON(opts.Stdout, map[string]any{"machine": opts.Machine, "targetHost": res.TargetHost, "command": res.Command.String(), "written": res.Paths})
-	}
-	fmt.Fprintf(opts.Stdout, "installed %s on %s\n", opts.Machine, res.TargetHost)
-	return nil
+	return views.NewDeploy(views.KindOf(opts.JSON), streams(opts.GlobalOptions)).Installed(opts.Machine, res)
 }

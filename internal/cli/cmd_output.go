@@ -2,14 +2,13 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"sort"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type outputOptions struct {
@@ -64,43 +63,6 @@ func runOutput(ctx context.Context, opts *outputOptions) error {
 			return err
 		}
 	}
-	if opts.JSON {
-		if len(opts.Workspaces) == 1 && !opts.All {
-			return writeJSON(opts.Stdout, all[names[0]])
-		}
-		return writeJSON(opts.Stdout, all)
-	}
-	for i, n := range names {
-		if len(names) > 1 {
-			if i > 0 {
-				fmt.Fprintln(opts.Stdout)
-			}
-			fmt.Fprintf(opts.Stdout, "%s:\n", n)
-		}
-		outs := all[n]
-		if len(outs) == 0 {
-			fmt.Fprintln(opts.Stdout, "  (no outputs: not applied yet?)")
-			continue
-		}
-		keys := make([]string, 0, len(outs))
-		for k := range outs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			fmt.Fprintf(opts.Stdout, "  %s = %s\n", k, renderValue(outs[k]))
-		}
-	}
-	return nil
-}
-
-func renderValue(o operation.OutputValue) string {
-	if o.Sensitive {
-		return "<sensitive>"
-	}
-	if s, ok := o.Value.(string); ok {
-		return fmt.Sprintf("%q", s)
-	}
-	b, _ := json.Marshal(o.Value)
-	return string(b)
+	single := len(opts.Workspaces) == 1 && !opts.All
+	return views.NewOutput(views.KindOf(opts.JSON), streams(opts.GlobalOptions)).Outputs(names, all, single)
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/outcome"
-	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type planOptions struct {
@@ -66,7 +66,7 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 		return err
 	}
 	oo := app.OperateOptions{Check: !opts.NoCheck}
-	oo.Show, opts.Run.present = planPresentation(opts)
+	oo.Show, opts.Run.view = planPresentation(opts)
 	results, err := operate(ctx, opts.GlobalOptions, run, operation.Plan, selected, &opts.Run, oo)
 	if err != nil {
 		return err
@@ -81,10 +81,10 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	return nil
 }
 
-// planPresentation says which plans to show and how to print the results:
+// planPresentation says which plans to show and how to show the results:
 // the Markdown file and format need every plan (drift counts too), --json
 // the structured changes, the text view the diffs unless --compact.
-func planPresentation(opts *planOptions) (operation.ShowPlans, func(*GlobalOptions, string, time.Time, []outcome.Result) error) {
+func planPresentation(opts *planOptions) (operation.ShowPlans, views.Operation) {
 	show := operation.ShowChanged
 	switch {
 	case opts.Markdown != "" || opts.Format == "markdown":
@@ -92,25 +92,27 @@ func planPresentation(opts *planOptions) (operation.ShowPlans, func(*GlobalOptio
 	case opts.Compact && !opts.JSON:
 		show = operation.ShowNone
 	}
-	return show, func(g *GlobalOptions, command string, started time.Time, results []outcome.Result) error {
-		if opts.Markdown != "" {
-			var md bytes.Buffer
-			if err := report.WriteMarkdown(&md, command, results); err != nil {
-				return err
-			}
-			if err := atomicfile.Write(opts.Markdown, md.Bytes(), 0o644); err != nil {
-				return fmt.Errorf("--markdown %s: %v", opts.Markdown, err)
-			}
-		}
-		switch {
-		case g.JSON:
-		case opts.Format == "markdown":
-			return report.WriteMarkdown(g.Stdout, command, results)
-		case !opts.Compact:
-			if err := report.WriteDiffs(g.Stdout, results, report.NewStyle(g.NoColor, g.Stdout)); err != nil {
-				return err
-			}
-		}
-		return printResults(g, command, started, results)
+	view := views.NewPlan(views.KindOf(opts.JSON), streams(opts.GlobalOptions), views.PlanFormat{Compact: opts.Compact, Markdown: opts.Format == "markdown"})
+	if opts.Markdown == "" {
+		return show, view
 	}
+	return show, markdownFile{view, opts.Markdown}
+}
+
+// markdownFile writes the Markdown plan to a file (--markdown FILE) before
+// the plan's view shows the results.
+type markdownFile struct {
+	views.Operation
+	path string
+}
+
+func (m markdownFile) Results(command string, started, finished time.Time, results []outcome.Result) error {
+	var md bytes.Buffer
+	if err := views.WriteMarkdownPlan(&md, command, results); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(m.path, md.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("--markdown %s: %v", m.path, err)
+	}
+	return m.Operation.Results(command, started, finished, results)
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
 	"github.com/clan-terranix/clan-terranix/internal/state"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
@@ -72,10 +73,7 @@ func runReport(ctx context.Context, opts *reportOptions) error {
 	if err := atomicfile.Write(opts.HTML, b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("--html %s: %v", opts.HTML, err)
 	}
-	if !opts.JSON {
-		fmt.Fprintf(opts.Stdout, "wrote %s (%d workspaces)\n", opts.HTML, len(p.Workspaces))
-	}
-	return nil
+	return views.NewReport(views.KindOf(opts.JSON), streams(opts.GlobalOptions)).Wrote(opts.HTML, len(p.Workspaces))
 }
 
 // reportPage gathers what the page shows; nothing of it starts tofu.

@@ -2,15 +2,14 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/state"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 	"github.com/clan-terranix/clan-terranix/internal/workspace"
 )
 
@@ -81,8 +80,8 @@ func prepareStateRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, name
 	return lc, selected, run, nil
 }
 
-// printStateResults prints one line per workspace (or JSON) and fails the
-// command when a workspace failed.
+// printStateResults shows what command did to each workspace and fails
+// the command when a workspace failed.
 func printStateResults(g *GlobalOptions, command string, results []stateResult, notes []string) error {
 	failed := 0
 	for _, r := range results {
@@ -90,33 +89,8 @@ func printStateResults(g *GlobalOptions, command string, results []stateResult, 
 			failed++
 		}
 	}
-	if g.JSON {
-		doc := struct {
-			Command    string        `json:"command"`
-			Workspaces []stateResult `json:"workspaces"`
-			Notes      []string      `json:"notes,omitempty"`
-		}{command, results, notes}
-		enc := json.NewEncoder(g.Stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
-			return err
-		}
-	} else {
-		tw := tabwriter.NewWriter(g.Stdout, 0, 4, 2, ' ', 0)
-		for _, r := range results {
-			detail := r.Detail
-			if r.Status == stateFailed {
-				detail = r.Error
-			}
-			if r.Commit != "" {
-				detail += fmt.Sprintf(" (commit %.12s)", r.Commit)
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Workspace, r.Status, detail)
-		}
-		tw.Flush()
-		for _, n := range notes {
-			fmt.Fprintln(g.Stdout, "note: "+n)
-		}
+	if err := views.NewState(views.KindOf(g.JSON), streams(g)).Results(command, results, notes); err != nil {
+		return err
 	}
 	if failed > 0 {
 		return &exitError{Code: 1, Err: fmt.Errorf("state %s failed for %d of %d workspace(s)", command, failed, len(results))}

@@ -2,13 +2,13 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/state"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type stateLogOptions struct {
@@ -55,21 +55,5 @@ func runStateLog(ctx context.Context, opts *stateLogOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.JSON {
-		enc := json.NewEncoder(opts.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
-			Workspace string           `json:"workspace"`
-			File      string           `json:"file"`
-			Entries   []state.LogEntry `json:"entries"`
-		}{ws[0].Name, p.State, entries})
-	}
-	if len(entries) == 0 {
-		fmt.Fprintf(opts.Stdout, "no commits of %s yet (workspace %s was never applied)\n", p.State, ws[0].Name)
-		return nil
-	}
-	for _, e := range entries {
-		fmt.Fprintln(opts.Stdout, e.Line())
-	}
-	return nil
+	return views.NewState(views.KindOf(opts.JSON), streams(opts.GlobalOptions)).Log(ws[0].Name, p.State, entries)
 }

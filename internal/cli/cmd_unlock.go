@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
 	"github.com/clan-terranix/clan-terranix/internal/state"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type unlockOptions struct {
@@ -45,15 +45,6 @@ host is removed, and a warning says so.`,
 	return cmd
 }
 
-// unlockResult is what unlock did; JSON of `unlock --json`.
-type unlockResult struct {
-	Workspace string `json:"workspace"`
-	// Local and Remote are "removed", "not locked" or "" (not checked).
-	Local  string   `json:"local"`
-	Remote string   `json:"remote,omitempty"`
-	Notes  []string `json:"notes,omitempty"`
-}
-
 func runUnlock(ctx context.Context, opts *unlockOptions) error {
 	root, err := clanRoot(opts.GlobalOptions)
 	if err != nil {
@@ -63,7 +54,7 @@ func runUnlock(ctx context.Context, opts *unlockOptions) error {
 	if opts.Workspace == clan.SharedWorkspace {
 		kind = clan.KindShared
 	}
-	res := unlockResult{Workspace: opts.Workspace}
+	res := views.Unlocked{Workspace: opts.Workspace}
 	note := func(msg string) { res.Notes = append(res.Notes, msg) }
 	lockMode, remote := state.LockModeLocal, "origin"
 	// A broken config must not keep a lock stuck: evaluate for the lock
@@ -109,15 +100,7 @@ func runUnlock(ctx context.Context, opts *unlockOptions) error {
 		}
 		return fmt.Errorf("workspace %s is not locked%s", opts.Workspace, where)
 	}
-	if opts.JSON {
-		enc := json.NewEncoder(opts.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
-	}
-	for _, n := range res.Notes {
-		fmt.Fprintln(opts.Stdout, n)
-	}
-	return nil
+	return views.NewState(views.KindOf(opts.JSON), streams(opts.GlobalOptions)).Unlocked(res)
 }
 
 func firstLine(s string) string {

@@ -8,6 +8,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/deploy"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type updateOptions struct {
@@ -62,10 +63,7 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 		if err != nil {
 			return err
 		}
-		if opts.JSON {
-			return writeJSON(opts.Stdout, steps)
-		}
-		return deploy.WriteSteps(opts.Stdout, "update", steps)
+		return views.NewDeploy(views.KindOf(opts.JSON), streams(opts.GlobalOptions)).Steps("update", steps)
 	}
 	if _, err := deploy.UpdateCommand(update); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/operation"
 	"github.com/clan-terranix/clan-terranix/internal/outcome"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 // RunFlags are the flags of the commands that run tofu over a selection of
@@ -18,9 +19,9 @@ import (
 type RunFlags struct {
 	app.RunFlags
 
-	// present prints the results instead of printResults (plan's diffs and
-	// Markdown); nil: printResults.
-	present func(g *GlobalOptions, command string, started time.Time, results []outcome.Result) error
+	// view shows the run's results (plan's and drift's own); nil: the
+	// summary table or JSON run report of apply and destroy.
+	view views.Operation
 }
 
 func addRunFlags(cmd *cobra.Command, rf *RunFlags, confirm bool) {
@@ -59,11 +60,11 @@ func operate(ctx context.Context, g *GlobalOptions, r *app.Run, kind operation.K
 	if err != nil || out.Declined {
 		return nil, err
 	}
-	present := rf.present
-	if present == nil {
-		present = printResults
+	view := rf.view
+	if view == nil {
+		view = views.NewOperation(views.KindOf(g.JSON), streams(g))
 	}
-	if err := present(g, string(kind), out.Started, out.Results); err != nil {
+	if err := view.Results(string(kind), out.Started, time.Now(), out.Results); err != nil {
 		return out.Results, err
 	}
 	for _, line := range out.Explained {

@@ -12,6 +12,7 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/app"
 	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/report"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 // terminal is the application layer's UI on the command's stdout, stderr
@@ -50,8 +51,7 @@ func (t *terminal) Interactive() bool { return t.g.IsTerminal() }
 // Confirm shows tofu's plan and asks.
 func (t *terminal) Confirm(ctx context.Context, ws, planText string) (bool, error) {
 	g := t.g
-	fmt.Fprintf(g.Stdout, "\n── %s ──\n%s\n", ws, strings.TrimSpace(planText))
-	fmt.Fprintf(g.Stdout, "Apply these changes to %s? Only 'yes' will be accepted: ", ws)
+	views.NewReview(streams(g)).Confirm(ws, planText)
 	line, err := t.stdin().ReadString('\n')
 	if err != nil && line == "" {
 		return false, fmt.Errorf("workspace %s: no answer on standard input", ws)
@@ -60,36 +60,26 @@ func (t *terminal) Confirm(ctx context.Context, ws, planText string) (bool, erro
 }
 
 func (t *terminal) ShowPlans(results []outcome.Result) error {
-	return report.WriteDiffs(t.g.Stdout, results, report.NewStyle(t.g.NoColor, t.g.Stdout))
+	return views.NewReview(streams(t.g)).Diffs(results)
 }
 
 func (t *terminal) ReviewFailed(results []outcome.Result) error {
-	return printResults(t.g, "plan", time.Now(), results)
+	now := time.Now()
+	return views.NewOperation(views.KindOf(t.g.JSON), streams(t.g)).Results("plan", now, now, results)
 }
 
 func (t *terminal) AskApply(c outcome.Counts, later []string) (bool, error) {
-	fmt.Fprint(t.g.Stdout, reviewQuestion(c, later))
+	view := views.NewReview(streams(t.g))
+	view.Question(c, later)
 	ok, err := askYes(t.stdin())
 	if err == nil && !ok {
-		fmt.Fprintln(t.g.Stdout, "Nothing applied.")
+		view.Declined()
 	}
 	return ok, err
 }
 
 func (t *terminal) PlanChanged(ws string) {
-	fmt.Fprintf(t.g.Stdout, "\nThe plan of %s changed since it was shown (a workspace it reads was applied):", ws)
-}
-
-func reviewQuestion(c outcome.Counts, later []string) string {
-	noun := "workspaces"
-	if c.OK == 1 {
-		noun = "workspace"
-	}
-	q := fmt.Sprintf("Apply these changes (%d %s, %s)?", c.OK, noun, report.FormatChanges(c.Add, c.Change, c.Destroy))
-	if len(later) > 0 {
-		q = fmt.Sprintf("%s %s will be planned once what it reads is applied, and asked about then.", q, strings.Join(later, ", "))
-	}
-	return q + " Only 'yes' will be accepted: "
+	views.NewReview(streams(t.g)).PlanChanged(ws)
 }
 
 func askYes(in *bufio.Reader) (bool, error) {

@@ -209,20 +209,6 @@ func UpdateSteps(applyArgs []string, o UpdateOptions) ([]Step, error) {
 	}, nil
 }
 
-// WriteSteps prints steps as a numbered list, the command indented below its step.
-func WriteSteps(w io.Writer, title string, steps []Step) error {
-	if _, err := fmt.Fprintf(w, "%s (dry run: nothing is run)\n", title); err != nil {
-		return err
-	}
-	for i, st := range steps {
-		fmt.Fprintf(w, "%d. %s\n", i+1, st.What)
-		if st.Command != "" {
-			fmt.Fprintf(w, "   $ %s\n", st.Command)
-		}
-	}
-	return nil
-}
-
 func loginStep(machine string, s Settings) string {
 	if s.SSHKeyOutput == "" {
 		return ""
