@@ -9,8 +9,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
-// showText is `tofu show -no-color` of a saved plan (OpenTofu 1.12, the
-// quickstart's web-server after opening one more port), legend included.
+// showText is `tofu show -no-color` of a saved plan, legend included.
 const showText = `
 OpenTofu used the selected providers to generate the following execution
 plan. Resource actions are indicated with the following symbols:
@@ -18,21 +17,13 @@ plan. Resource actions are indicated with the following symbols:
 
 OpenTofu will perform the following actions:
 
-  # terraform_data.web-server_sg will be updated in-place
-  ~ resource "terraform_data" "web-server_sg" {
-        id     = "8d1f4c2e-0000-0000-0000-000000000000"
-      ~ input  = {
-          ~ ingress = [
-                # (2 unchanged elements hidden)
-              + {
-                  + from_port = 8080
-                },
-            ]
-            # (2 unchanged attributes hidden)
-        }
+  # terraform_data.a will be updated in-place
+  ~ resource "terraform_data" "a" {
+      ~ input = 1 -> 2
     }
 
 Plan: 0 to add, 1 to change, 0 to destroy.
+
 `
 
 func TestNewPlanDetailDropsLegendAndHidesSensitive(t *testing.T) {

@@ -16,10 +16,7 @@ type Check interface {
 }
 
 func NewCheck(k Kind, s Streams) Check {
-	if k == JSON {
-		return checkJSON{s}
-	}
-	return checkHuman{s}
+	return pick[Check](k, checkHuman{s}, checkJSON{s})
 }
 
 type checkHuman struct{ s Streams }

@@ -16,10 +16,7 @@ type Deploy interface {
 }
 
 func NewDeploy(k Kind, s Streams) Deploy {
-	if k == JSON {
-		return deployJSON{s}
-	}
-	return deployHuman{s}
+	return pick[Deploy](k, deployHuman{s}, deployJSON{s})
 }
 
 type deployHuman struct{ s Streams }

@@ -13,10 +13,7 @@ type Init interface {
 }
 
 func NewInit(k Kind, s Streams) Init {
-	if k == JSON {
-		return initJSON{s}
-	}
-	return initHuman{s}
+	return pick[Init](k, initHuman{s}, initJSON{s})
 }
 
 type initHuman struct{ s Streams }

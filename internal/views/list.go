@@ -1,12 +1,6 @@
 package views
 
-import (
-	"fmt"
-	"strings"
-	"text/tabwriter"
-
-	"github.com/clan-terranix/clan-terranix/internal/nixeval"
-)
+import "strings"
 
 // ListedWorkspace is one workspace as `list` shows it; its JSON is one
 // element of `list --json`'s workspaces.
@@ -29,49 +23,23 @@ type ListedWorkspace struct {
 	TargetHostSetByNix bool           `json:"targetHostSetByNix,omitempty"`
 }
 
-// List is the view of `list`.
-type List interface {
-	Workspaces(evaluator nixeval.EvaluatorInfo, ws []ListedWorkspace) error
-}
-
-func NewList(k Kind, s Streams) List {
-	if k == JSON {
-		return listJSON{s}
-	}
-	return listHuman{s}
-}
-
-type listHuman struct{ s Streams }
-
-func (v listHuman) Workspaces(_ nixeval.EvaluatorInfo, ws []ListedWorkspace) error {
-	tw := tabwriter.NewWriter(v.s.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WORKSPACE\tKIND\tDEPENDS ON\tSTATE")
-	for _, l := range ws {
-		deps := strings.Join(l.DependsOn, ", ")
-		if deps == "" {
-			deps = "-"
-		}
-		kind := l.Kind
-		if l.Orphaned {
-			kind += " (orphaned)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", l.Name, kind, deps, l.StateFile)
-	}
-	return tw.Flush()
-}
-
-type listJSON struct{ s Streams }
-
-// Workspaces prints every list as [], never null.
-func (v listJSON) Workspaces(evaluator nixeval.EvaluatorInfo, ws []ListedWorkspace) error {
-	out := make([]ListedWorkspace, 0, len(ws))
-	for _, w := range ws {
+// NewList is the view of `list`.
+func NewList(k Kind, s Streams) Table[ListedWorkspace] {
+	return newTable(k, s, "WORKSPACE\tKIND\tDEPENDS ON\tSTATE", listRow, func(w ListedWorkspace) ListedWorkspace {
 		w.Tags, w.DependsOn, w.Reads = nonNil(w.Tags), nonNil(w.DependsOn), nonNil(w.Reads)
 		w.Outputs, w.Files = nonNil(w.Outputs), nonNil(w.Files)
-		out = append(out, w)
+		return w
+	})
+}
+
+func listRow(l ListedWorkspace) string {
+	deps := strings.Join(l.DependsOn, ", ")
+	if deps == "" {
+		deps = "-"
 	}
-	return writeJSON(v.s.Stdout, struct {
-		Evaluator  nixeval.EvaluatorInfo `json:"evaluator"`
-		Workspaces []ListedWorkspace     `json:"workspaces"`
-	}{evaluator, out})
+	kind := l.Kind
+	if l.Orphaned {
+		kind += " (orphaned)"
+	}
+	return l.Name + "\t" + kind + "\t" + deps + "\t" + l.StateFile
 }

@@ -19,10 +19,7 @@ type Operation interface {
 // NewOperation is the view of apply and destroy (and of the runs install and
 // update start).
 func NewOperation(k Kind, s Streams) Operation {
-	if k == JSON {
-		return operationJSON{s}
-	}
-	return operationHuman{s}
+	return pick[Operation](k, operationHuman{s}, operationJSON{s})
 }
 
 type operationHuman struct{ s Streams }
@@ -82,10 +79,7 @@ type Drift interface {
 }
 
 func NewDrift(k Kind, s Streams) Drift {
-	if k == JSON {
-		return driftJSON{operationJSON{s}}
-	}
-	return driftHuman{operationHuman{s}}
+	return pick[Drift](k, driftHuman{operationHuman{s}}, driftJSON{operationJSON{s}})
 }
 
 type driftHuman struct{ operationHuman }

@@ -17,10 +17,7 @@ type Output interface {
 }
 
 func NewOutput(k Kind, s Streams) Output {
-	if k == JSON {
-		return outputJSON{s}
-	}
-	return outputHuman{s}
+	return pick[Output](k, outputHuman{s}, outputJSON{s})
 }
 
 type outputHuman struct{ s Streams }

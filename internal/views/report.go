@@ -9,10 +9,7 @@ type Report interface {
 }
 
 func NewReport(k Kind, s Streams) Report {
-	if k == JSON {
-		return reportJSON{}
-	}
-	return reportHuman{s}
+	return pick[Report](k, reportHuman{s}, reportJSON{})
 }
 
 type reportHuman struct{ s Streams }

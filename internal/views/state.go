@@ -28,10 +28,7 @@ type State interface {
 }
 
 func NewState(k Kind, s Streams) State {
-	if k == JSON {
-		return stateJSON{s}
-	}
-	return stateHuman{s}
+	return pick[State](k, stateHuman{s}, stateJSON{s})
 }
 
 type stateHuman struct{ s Streams }

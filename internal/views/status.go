@@ -1,12 +1,5 @@
 package views
 
-import (
-	"fmt"
-	"text/tabwriter"
-
-	"github.com/clan-terranix/clan-terranix/internal/nixeval"
-)
-
 // WorkspaceStatus is one workspace as `status` shows it; its JSON is one
 // element of `status --json`'s workspaces.
 type WorkspaceStatus struct {
@@ -17,42 +10,19 @@ type WorkspaceStatus struct {
 	Note string `json:"note,omitempty"`
 }
 
-// Status is the view of `status`.
-type Status interface {
-	Workspaces(evaluator nixeval.EvaluatorInfo, ws []WorkspaceStatus) error
+// NewStatus is the view of `status`.
+func NewStatus(k Kind, s Streams) Table[WorkspaceStatus] {
+	return newTable(k, s, "WORKSPACE\tSTATUS\tLOCK", statusRow, func(r WorkspaceStatus) WorkspaceStatus { return r })
 }
 
-func NewStatus(k Kind, s Streams) Status {
-	if k == JSON {
-		return statusJSON{s}
+func statusRow(r WorkspaceStatus) string {
+	lock := "-"
+	if r.LockedBy != "" {
+		lock = "locked by " + r.LockedBy
 	}
-	return statusHuman{s}
-}
-
-type statusHuman struct{ s Streams }
-
-func (v statusHuman) Workspaces(_ nixeval.EvaluatorInfo, ws []WorkspaceStatus) error {
-	tw := tabwriter.NewWriter(v.s.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WORKSPACE\tSTATUS\tLOCK")
-	for _, r := range ws {
-		lock := "-"
-		if r.LockedBy != "" {
-			lock = "locked by " + r.LockedBy
-		}
-		status := r.Status
-		if r.Note != "" {
-			status = r.Note
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Workspace, status, lock)
+	status := r.Status
+	if r.Note != "" {
+		status = r.Note
 	}
-	return tw.Flush()
-}
-
-type statusJSON struct{ s Streams }
-
-func (v statusJSON) Workspaces(evaluator nixeval.EvaluatorInfo, ws []WorkspaceStatus) error {
-	return writeJSON(v.s.Stdout, struct {
-		Evaluator  nixeval.EvaluatorInfo `json:"evaluator"`
-		Workspaces []WorkspaceStatus     `json:"workspaces"`
-	}{evaluator, nonNil(ws)})
+	return r.Workspace + "\t" + status + "\t" + lock
 }

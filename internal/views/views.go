@@ -27,6 +27,14 @@ func KindOf(json bool) Kind {
 	return Human
 }
 
+// pick is the view of kind k: its human or its JSON implementation.
+func pick[V any](k Kind, human, json V) V {
+	if k == JSON {
+		return json
+	}
+	return human
+}
+
 // Streams are where a view writes: results to Stdout, problems to Stderr.
 type Streams struct {
 	Stdout, Stderr io.Writer

@@ -3,7 +3,6 @@ package views
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,26 +17,10 @@ import (
 	"github.com/clan-terranix/clan-terranix/internal/outcome"
 	"github.com/clan-terranix/clan-terranix/internal/scaffold"
 	"github.com/clan-terranix/clan-terranix/internal/state"
+	"github.com/clan-terranix/clan-terranix/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
-	}
-}
 
 // both renders with the human and the JSON view of a command, stdout only:
 // each golden file holds the human text, then the JSON.
@@ -55,7 +38,7 @@ func both(t *testing.T, name string, render func(k Kind, s Streams) error) {
 		out.WriteString("--- " + map[Kind]string{Human: "human", JSON: "json"}[k] + "\n")
 		out.Write(stdout.Bytes())
 	}
-	golden(t, name+".golden", out.Bytes())
+	testenv.Golden(t, filepath.Join("testdata", name+".golden"), out.Bytes(), *update)
 }
 
 var evaluator = nixeval.EvaluatorInfo{Kind: "builtins"}
@@ -88,24 +71,24 @@ func TestStatusGolden(t *testing.T) {
 	both(t, "status", func(k Kind, s Streams) error { return NewStatus(k, s).Workspaces(evaluator, rows) })
 }
 
-// sampleResults has one workspace of every kind, at fixed times.
+// sampleResults: a run that applied one workspace, failed one half way
+// (an orphan left) and skipped what depends on it; the rest had nothing to do.
 func sampleResults() []outcome.Result {
-	started := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+	failed := outcome.Result{Workspace: "web", Status: outcome.StatusFailed, Add: 1, Started: at, Duration: 75 * time.Second,
+		Error: "Error: creating instance: 403 Forbidden", ErrorTail: []string{"Error: creating instance: 403 Forbidden"},
+		PossibleOrphans: []string{"hcloud_server.web"}}
 	return []outcome.Result{
-		{Workspace: "shared", Status: outcome.StatusOK, Add: 3, Duration: 2100 * time.Millisecond, Started: started,
-			LogPath: ".clan-terranix/logs/run-1/shared.log"},
-		{Workspace: "db", Status: outcome.StatusNoChanges, Duration: 950 * time.Millisecond, Started: started.Add(3 * time.Second),
-			Outputs: map[string]any{"address": "10.0.0.2"}},
+		{Workspace: "net", Status: outcome.StatusOK, Add: 3, Started: at, Duration: 2100 * time.Millisecond, LogPath: ".clan-terranix/logs/run-1/net.log"},
+		{Workspace: "dns", Status: outcome.StatusNoChanges, Started: at, Duration: 950 * time.Millisecond, Outputs: map[string]any{"zone": "example.org"}},
 		{Workspace: "monitor", Status: outcome.StatusUnchanged},
-		{Workspace: "web", Status: outcome.StatusFailed, Add: 1, Duration: 75 * time.Second, Started: started.Add(3 * time.Second),
-			Error: "Error: creating instance: 403 Forbidden", ErrorTail: []string{"Error: creating instance: 403 Forbidden"},
-			PossibleOrphans: []string{"hcloud_server.web"}},
+		failed,
 		{Workspace: "proxy", Status: outcome.StatusSkipped, SkippedBecause: "web"},
 	}
 }
 
 func TestApplyResultsGolden(t *testing.T) {
-	started := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	started := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
 	both(t, "apply", func(k Kind, s Streams) error {
 		return NewOperation(k, s).Results("apply", started, started.Add(80*time.Second), sampleResults())
 	})
@@ -186,7 +169,7 @@ func TestDeployStepsGolden(t *testing.T) {
 	if err := v.Steps("update --tags web", steps); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "deploy-steps.golden", buf.Bytes())
+	testenv.Golden(t, filepath.Join("testdata", "deploy-steps.golden"), buf.Bytes(), *update)
 }
 
 func TestStateGolden(t *testing.T) {
