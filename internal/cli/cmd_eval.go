@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/clan-terranix/clan-terranix/internal/views"
 	"github.com/spf13/cobra"
 )
 
@@ -46,6 +47,5 @@ func runEval(ctx context.Context, opts *evalOptions) error {
 	if err != nil {
 		return err
 	}
-	_, err = opts.Stdout.Write(data)
-	return err
+	return views.NewConfig(streams(opts.GlobalOptions)).Generated(data)
 }

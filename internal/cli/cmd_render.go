@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/clan-terranix/clan-terranix/internal/nixeval"
+	"github.com/clan-terranix/clan-terranix/internal/views"
 )
 
 type renderOptions struct {
@@ -42,6 +43,5 @@ func runRender(ctx context.Context, opts *renderOptions) error {
 		return err
 	}
 	warn(opts.Stderr, out.Warnings)
-	_, err = opts.Stdout.Write(out.JSON)
-	return err
+	return views.NewConfig(streams(opts.GlobalOptions)).Generated(out.JSON)
 }
