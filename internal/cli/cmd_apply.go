@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -44,5 +45,8 @@ func runApply(ctx context.Context, opts *applyOptions) error {
 		return err
 	}
 	_, err = operate(ctx, opts.GlobalOptions, run, operation.Apply, selected, &opts.Run, app.OperateOptions{Check: !opts.NoCheck})
+	if errors.Is(err, errDeclined) {
+		return nil // the review said so ("Nothing applied.")
+	}
 	return err
 }

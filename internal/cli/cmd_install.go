@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,6 +86,9 @@ func runInstall(ctx context.Context, opts *installOptions) error {
 		return err
 	}
 	if _, err := operate(ctx, opts.GlobalOptions, run, operation.Apply, order, &opts.Run, app.OperateOptions{}); err != nil {
+		if errors.Is(err, errDeclined) {
+			return fmt.Errorf("nothing applied, so %s is not installed", opts.Machine)
+		}
 		return err
 	}
 	res, err := run.Install(ctx, opts.Machine, s, opts.Reinstall, opts.Stderr)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 
 	"github.com/spf13/cobra"
 
@@ -79,6 +80,9 @@ func runUpdate(ctx context.Context, opts *updateOptions) error {
 			return err
 		}
 		if _, err := operate(ctx, opts.GlobalOptions, run, operation.Apply, selected, &opts.Run, app.OperateOptions{}); err != nil {
+			if errors.Is(err, errDeclined) {
+				return errors.New("nothing applied, so no machine is updated")
+			}
 			return err
 		}
 		if err := run.CheckUpdates(ctx, selected); err != nil {

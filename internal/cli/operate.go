@@ -50,6 +50,10 @@ func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []s
 	return app.Prepare(ctx, g.appOptions(eo), g.ui(), names, rf.RunFlags, withDeps)
 }
 
+// errDeclined: the user answered no to the review of an apply; nothing
+// ran. apply ends there; install and update must not go on to NixOS.
+var errDeclined = errors.New("nothing applied")
+
 // operate runs kind over the selected workspaces and prints the results.
 func operate(ctx context.Context, g *GlobalOptions, r *app.Run, kind operation.Kind, selected []string, rf *RunFlags, oo app.OperateOptions) ([]outcome.Result, error) {
 	oo.Flags = rf.RunFlags
@@ -57,8 +61,11 @@ func operate(ctx context.Context, g *GlobalOptions, r *app.Run, kind operation.K
 	if pe := (*app.ProblemsError)(nil); errors.As(err, &pe) {
 		return nil, checkFailed(g, pe.Problems)
 	}
-	if err != nil || out.Declined {
+	if err != nil {
 		return nil, err
+	}
+	if out.Declined {
+		return nil, errDeclined
 	}
 	view := rf.view
 	if view == nil {
