@@ -61,10 +61,13 @@ func (o Outcome) Failed() bool {
 // failures fail their workspaces). A Run operates once.
 func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []string, oo OperateOptions) (Outcome, error) {
 	out := Outcome{Started: time.Now()}
-	// Without a review, the check runs while the first workspaces prepare
-	// (below); a review plans, so it comes after the check.
-	straight := kind == operation.Plan || oo.Flags.Yes
-	if oo.Check && !straight {
+	// Without a review, on a clan whose selected workspaces have no provider
+	// lock file yet (its first apply: the check fetches every schema), the
+	// check runs while the first workspaces prepare (below). Otherwise it
+	// comes first: a review plans, and a fetch with a lock file would use
+	// the plugin cache the preparations use.
+	overlap := oo.Check && (kind == operation.Plan || oo.Flags.Yes) && r.noProviderLocks(selected)
+	if oo.Check && !overlap {
 		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, nil); err != nil {
 			return out, err
 		}
@@ -109,7 +112,7 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 			untouchedErr = r.inventoryUntouched(ctx, selected)
 		}
 	}
-	if oo.Check && straight {
+	if overlap {
 		undo := func() {}
 		meanwhile := func() {
 			var wg sync.WaitGroup
@@ -351,7 +354,7 @@ func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool, m
 	if meanwhile != nil {
 		wg.Go(meanwhile)
 	}
-	problems, err := checkWorkspaces(ctx, r.clan, r.engine, r.env, selected)
+	problems, err := checkWorkspaces(ctx, r.clan, r.engine, r.env, selected, meanwhile != nil)
 	wg.Wait()
 	if err == nil && len(problems) > 0 {
 		err = &ProblemsError{Problems: problems}
@@ -363,6 +366,21 @@ func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool, m
 	return nil
 }
 
+// noProviderLocks reports whether none of the selected workspaces has a
+// provider lock file yet.
+func (r *Run) noProviderLocks(selected []string) bool {
+	for _, name := range selected {
+		w, ok := r.clan.Set.Get(name)
+		if !ok {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(r.clan.Root, filepath.FromSlash(w.LockFile()))); !errors.Is(err, fs.ErrNotExist) {
+			return false
+		}
+	}
+	return true
+}
+
 // prepareFirstWave prepares, ahead of their turn (silently: see
 // operation.Runner.Prepare), the selected workspaces the run starts with,
 // up to its parallelism: their lock, work dir and tofu init, which change
@@ -370,7 +388,7 @@ func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool, m
 // plans or applies before it passed. A workspace whose preparation reaches
 // beyond this machine (a team backend's init, the git lock's push) waits
 // for its turn. The check's own init never uses the plugin cache these use
-// without a lock file (check.Schemas.fetch), so the two do not race.
+// (check.Schemas.NoPluginCache), so the two do not race.
 // undo, once the preparations are released, removes the run's logs and the
 // work dirs they made: a failed check leaves the clan as it found it.
 func (r *Run) prepareFirstWave(ctx context.Context, runner *operation.Runner, kind operation.Kind, selected []string, parallelism int) (undo func()) {
@@ -416,15 +434,16 @@ func Check(ctx context.Context, o Options, c *Clan, selected []string) ([]check.
 	if err != nil {
 		return nil, err
 	}
-	return checkWorkspaces(ctx, c, engine, pluginCacheEnv(), selected)
+	return checkWorkspaces(ctx, c, engine, pluginCacheEnv(), selected, false)
 }
 
-func checkWorkspaces(ctx context.Context, c *Clan, engine *tofu.Engine, env []string, selected []string) ([]check.Problem, error) {
+// checkWorkspaces checks; beside is true while preparations run beside it.
+func checkWorkspaces(ctx context.Context, c *Clan, engine *tofu.Engine, env []string, selected []string, beside bool) ([]check.Problem, error) {
 	ev := &nixeval.Evaluator{}
 	ch := &check.Checker{
 		Root:    c.Root,
 		Set:     c.Set,
-		Schemas: &check.Schemas{Root: c.Root, Engine: engine, Env: env},
+		Schemas: &check.Schemas{Root: c.Root, Engine: engine, Env: env, NoPluginCache: beside},
 		Locate:  ev.Positions,
 	}
 	return ch.Check(ctx, selected)

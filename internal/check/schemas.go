@@ -32,6 +32,10 @@ type Schemas struct {
 	Engine *tofu.Engine
 	// Env is added to tofu's environment (the plugin cache).
 	Env []string
+	// NoPluginCache keeps the plugin cache of Env out of every fetch: the
+	// run's own inits may be using it meanwhile, outside the init gate that
+	// orders them (see app's prepareFirstWave).
+	NoPluginCache bool
 
 	mu     sync.Mutex
 	loaded map[string]*entry
@@ -143,7 +147,7 @@ func (s *Schemas) fetch(ctx context.Context, dir string, required map[string]any
 			}
 		}
 		env := s.Env
-		if len(lock) == 0 {
+		if len(lock) == 0 || s.NoPluginCache {
 			// Without a lock file tofu reinstalls a cached provider into the
 			// cache, under the feet of a run using it: install here instead.
 			env = nil
