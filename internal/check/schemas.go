@@ -94,7 +94,7 @@ func (s *Schemas) load(ctx context.Context, key string, required map[string]any,
 		return nil, err
 	}
 	s.fetching.Lock()
-	data, err := s.fetch(ctx, filepath.Join(dir, "init-"+key), required, lock)
+	data, resolved, err := s.fetch(ctx, filepath.Join(dir, "init-"+key), required, lock)
 	s.fetching.Unlock()
 	if err != nil {
 		return nil, err
@@ -106,6 +106,14 @@ func (s *Schemas) load(ctx context.Context, key string, required map[string]any,
 	if err := atomicfile.WriteCache(cached, data, 0o644); err != nil {
 		return nil, err
 	}
+	if len(lock) == 0 && len(resolved) > 0 {
+		// The lock file init wrote is the one the workspace's own init writes
+		// from the same providers: the run after the first apply, which has
+		// it, finds these schemas instead of fetching them again.
+		if err := atomicfile.WriteCache(filepath.Join(dir, s.key(required, resolved)+".json"), data, 0o644); err != nil {
+			return nil, err
+		}
+	}
 	return &ps, nil
 }
 
@@ -113,14 +121,14 @@ func (s *Schemas) load(ctx context.Context, key string, required map[string]any,
 // schemas. A provider implied only by a resource type's prefix that does
 // not exist (a typo'd type: "aws_instnce" is fine, "awz_instance" is not)
 // is left out and tried without, so that the check, not init, reports it.
-func (s *Schemas) fetch(ctx context.Context, dir string, required map[string]any, lock []byte) ([]byte, error) {
+func (s *Schemas) fetch(ctx context.Context, dir string, required map[string]any, lock []byte) (schemas, resolved []byte, err error) {
 	defer os.RemoveAll(dir)
 	for {
 		if err := os.RemoveAll(dir); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		clean := map[string]any{}
 		for name, req := range required {
@@ -139,11 +147,11 @@ func (s *Schemas) fetch(ctx context.Context, dir string, required map[string]any
 		}
 		config, _ := json.Marshal(doc)
 		if err := os.WriteFile(filepath.Join(dir, "main.tf.json"), config, 0o644); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(lock) > 0 {
 			if err := os.WriteFile(filepath.Join(dir, clan.LockFileName), lock, 0o644); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		env := s.Env
@@ -164,14 +172,15 @@ func (s *Schemas) fetch(ctx context.Context, dir string, required map[string]any
 				lock = nil // it may name the provider left out
 				continue
 			}
-			return nil, fmt.Errorf("getting the provider schemas: %s init failed: %v", s.Engine.Name, err)
+			return nil, nil, fmt.Errorf("getting the provider schemas: %s init failed: %v", s.Engine.Name, err)
 		}
 		var out bytes.Buffer
 		inv.Args, inv.Stdout = []string{"providers", "schema", "-json"}, &out
 		if err := s.Engine.Run(ctx, inv); err != nil {
-			return nil, fmt.Errorf("getting the provider schemas: %v", err)
+			return nil, nil, fmt.Errorf("getting the provider schemas: %v", err)
 		}
-		return out.Bytes(), nil
+		resolved, _ := os.ReadFile(filepath.Join(dir, clan.LockFileName))
+		return out.Bytes(), resolved, nil
 	}
 }
 
