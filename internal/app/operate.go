@@ -96,7 +96,7 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 	// What the first state session asks of git is read while the check
 	// and the first preparations run.
 	var readiness sync.WaitGroup
-	if kind != operation.Plan && r.inGit {
+	if kind != operation.Plan && gitcli.IsRepo(ctx, r.clan.Root) { // known since open
 		readiness.Go(func() { state.ReadGitState(ctx, r.clan.Root) })
 	}
 	stop := func(err error) (Outcome, error) {
@@ -403,6 +403,7 @@ func (r *Run) prepareFirstWave(ctx context.Context, runner *operation.Runner, ki
 		}
 	}
 	mark(clan.LogsDir)
+	mark(path.Dir(clan.WorkspaceWorkDir(clan.SharedWorkspace))) // the parent of every work dir
 	slots := max(parallelism, 1)
 	var wg sync.WaitGroup
 	for _, name := range layers[0] {
@@ -414,7 +415,6 @@ func (r *Run) prepareFirstWave(ctx context.Context, runner *operation.Runner, ki
 			break
 		}
 		slots--
-		mark(path.Dir(w.WorkDir()))
 		mark(w.WorkDir())
 		wg.Go(func() { runner.Prepare(ctx, kind, name, true) })
 	}

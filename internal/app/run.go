@@ -32,7 +32,6 @@ type Run struct {
 	wb      writeBack
 	logDir  string
 	opts    Options
-	inGit   bool // the clan is a git repository
 	// tofu is the runner of the command's single tofu uses (outputs, raw
 	// tofu, state commands); Operate builds one per pass over the graph.
 	tofu *operation.Runner
@@ -109,8 +108,7 @@ func open(ctx context.Context, o Options, c *Clan, ui UI, enc *state.Encryption,
 	if err != nil {
 		return nil, err
 	}
-	inGit := gitcli.IsRepo(ctx, c.Root)
-	if !inGit {
+	if !gitcli.IsRepo(ctx, c.Root) {
 		ui.Warn([]string{fmt.Sprintf("the clan %s is not a git repository: state is kept in terraform-state/ but not committed (git init to keep its history)", c.Root)})
 	}
 	if enc == nil {
@@ -128,7 +126,6 @@ func open(ctx context.Context, o Options, c *Clan, ui UI, enc *state.Encryption,
 		logDir:  filepath.Join(c.Root, filepath.FromSlash(clan.RunLogDir(time.Now(), os.Getpid()))),
 		outputs: map[string]map[string]operation.OutputValue{},
 		opts:    o,
-		inGit:   inGit,
 	}
 	r.tofu = operation.New(r.config(ctx, pass{}))
 	r.readOutputs = r.tofu.Outputs

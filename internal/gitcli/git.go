@@ -77,19 +77,29 @@ func (r Repo) runInput(ctx context.Context, env []string, stdin []byte, args ...
 
 // IsRepo reports whether dir is inside a git working tree. The answer is
 // kept for the life of the process: every workspace of a run asks.
+// Callers asking at once (a run asks while Nix evaluates and while it sets
+// up) wait for one git process instead of starting one each.
 func IsRepo(ctx context.Context, dir string) bool {
-	if known, ok := isRepoCache.Load(dir); ok {
-		return known.(bool)
+	v, _ := isRepoCache.LoadOrStore(dir, &repoProbe{})
+	p := v.(*repoProbe)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.known {
+		return p.is
 	}
 	out, err := Repo{Dir: dir}.Run(ctx, "rev-parse", "--is-inside-work-tree")
 	is := err == nil && out == "true"
-	if ctx.Err() == nil {
-		isRepoCache.Store(dir, is)
-	}
+	p.known, p.is = ctx.Err() == nil, is
 	return is
 }
 
-var isRepoCache sync.Map // dir -> bool
+// repoProbe is IsRepo's answer for a dir, once known.
+type repoProbe struct {
+	mu        sync.Mutex
+	known, is bool
+}
+
+var isRepoCache sync.Map // dir -> *repoProbe
 
 // RevParse resolves rev to a commit id; ok is false when rev does not exist.
 func (r Repo) RevParse(ctx context.Context, rev string) (id string, ok bool, err error) {

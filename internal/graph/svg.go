@@ -65,7 +65,7 @@ func (g *Graph) SVG(_ context.Context, w io.Writer, styles map[string]NodeStyle)
 			pos[n].y = margin + (len(layers)-1-level)*(nodeHeight+vGap)
 		}
 	}
-	width, height = max(width, 0)+2*margin, max(height, 0)+2*margin
+	width, height = width+2*margin, max(height, 0)+2*margin // no layers: height -vGap
 
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="%dpt" height="%dpt" viewBox="0 0 %d %d" font-family="sans-serif" font-size="14">`+"\n", width, height, width, height)
