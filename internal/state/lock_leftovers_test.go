@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -34,6 +35,13 @@ func gone(pid int) bool {
 	}
 	i := strings.LastIndexByte(string(data), ')')
 	return i > 0 && len(data) > i+2 && data[i+2] == 'Z'
+}
+
+// hasPluginCookie reports whether pid's environment has a provider plugin's
+// TF_PLUGIN_MAGIC_COOKIE.
+func hasPluginCookie(pid int) bool {
+	env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	return err == nil && bytes.Contains(env, []byte("TF_PLUGIN_MAGIC_COOKIE="))
 }
 
 // A tofu left running by a killed clan-terranix (a process working in the
@@ -86,6 +94,16 @@ func TestLocalLockEndsOrphanedPlugins(t *testing.T) {
 	}
 	orphan, _ := strconv.Atoi(strings.TrimSpace(string(out)))
 	t.Cleanup(func() { _ = syscall.Kill(orphan, syscall.SIGKILL) })
+	// Until it has exec'd, the background child is still a forked shell in
+	// the work dir without the plugin's cookie, which is a leftover tofu to
+	// the lock (the failure this waits out on a busy machine).
+	deadline := time.Now().Add(time.Minute)
+	for !hasPluginCookie(orphan) {
+		if time.Now().After(deadline) {
+			t.Fatalf("process %d never became the plugin", orphan)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	var w warnings
 	lk, err := LockLocal(context.Background(), p, "clan-terranix apply web", 0, w.add)
 	if err != nil {
@@ -95,7 +113,7 @@ func TestLocalLockEndsOrphanedPlugins(t *testing.T) {
 	if !w.contains("workspace web: ended 1 provider process(es) left running by a killed tofu") {
 		t.Fatalf("warnings: %v", w.lines)
 	}
-	deadline := time.Now().Add(time.Minute)
+	deadline = time.Now().Add(time.Minute)
 	for !gone(orphan) {
 		if time.Now().After(deadline) {
 			t.Fatalf("orphaned plugin %d still runs", orphan)
