@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -68,7 +69,7 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 	// the plugin cache the preparations use.
 	overlap := oo.Check && (kind == operation.Plan || oo.Flags.Yes) && r.noProviderLocks(selected)
 	if oo.Check && !overlap {
-		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, nil); err != nil {
+		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, nil, nil); err != nil {
 			return out, err
 		}
 	}
@@ -114,13 +115,32 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 	}
 	if overlap {
 		undo := func() {}
+		wave := r.firstWave(kind, selected, r.clan.parallelism(oo.Flags))
+		prepared := make(chan struct{})
 		meanwhile := func() {
 			var wg sync.WaitGroup
 			wg.Go(untouched)
-			undo = r.prepareFirstWave(ctx, runner, kind, selected, r.clan.parallelism(oo.Flags))
+			undo = r.prepareFirstWave(ctx, runner, kind, wave)
+			close(prepared)
 			wg.Wait()
 		}
-		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, meanwhile); err != nil {
+		// The lock files those preparations' inits resolve are the ones the
+		// whole run inits with: the schemas of a lock file the user's cache
+		// holds need no fetch. Providers no preparation needs have no lock
+		// file before the check ends, and are not waited for.
+		waveProviders := sync.OnceValue(func() map[string]bool { return r.providerSets(wave) })
+		resolvedLock := func(ctx context.Context, config map[string]any) []byte {
+			if !waveProviders()[operation.ProviderSetKey(config)] {
+				return nil
+			}
+			select {
+			case <-prepared:
+				return runner.ResolvedLock(config)
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, meanwhile, resolvedLock); err != nil {
 			defer undo()
 			return stop(err)
 		}
@@ -339,8 +359,9 @@ func (e *ProblemsError) Error() string { return check.Summary(e.Problems) }
 // nothing to do most of its time. Problems come as a *ProblemsError.
 //
 // meanwhile, when not nil, runs beside the check's tofu processes (which
-// take a fresh clan a few hundred milliseconds: docs/benchmarks.md).
-func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool, meanwhile func()) error {
+// take a fresh clan a few hundred milliseconds: docs/benchmarks.md), and
+// resolvedLock is check.Schemas.ResolvedLock.
+func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool, meanwhile func(), resolvedLock func(context.Context, map[string]any) []byte) error {
 	if changed {
 		var toRun []string
 		for _, name := range selected {
@@ -354,7 +375,7 @@ func (r *Run) checkFirst(ctx context.Context, selected []string, changed bool, m
 	if meanwhile != nil {
 		wg.Go(meanwhile)
 	}
-	problems, err := checkWorkspaces(ctx, r.clan, r.engine, r.env, selected, meanwhile != nil)
+	problems, err := checkWorkspaces(ctx, r.clan, r.engine, r.env, selected, resolvedLock)
 	wg.Wait()
 	if err == nil && len(problems) > 0 {
 		err = &ProblemsError{Problems: problems}
@@ -381,19 +402,38 @@ func (r *Run) noProviderLocks(selected []string) bool {
 	return true
 }
 
-// prepareFirstWave prepares, ahead of their turn (silently: see
-// operation.Runner.Prepare), the selected workspaces the run starts with,
-// up to its parallelism: their lock, work dir and tofu init, which change
-// nothing anywhere but on this machine, run while the check runs; nothing
-// plans or applies before it passed. A workspace whose preparation reaches
-// beyond this machine (a team backend's init, the git lock's push) waits
-// for its turn. The check's own init never uses the plugin cache these use
-// (check.Schemas.NoPluginCache), so the two do not race.
-// undo, once the preparations are released, removes the run's logs and the
-// work dirs they made: a failed check leaves the clan as it found it.
-func (r *Run) prepareFirstWave(ctx context.Context, runner *operation.Runner, kind operation.Kind, selected []string, parallelism int) (undo func()) {
+// firstWave names the selected workspaces the run starts with, up to its
+// parallelism, that prepareFirstWave may prepare before the check ends: a
+// workspace whose preparation reaches beyond this machine (a team backend's
+// init, the git lock's push) waits for its turn.
+func (r *Run) firstWave(kind operation.Kind, selected []string, parallelism int) []string {
 	layers := r.clan.Graph.Layers(selected)
 	if len(layers) == 0 || kind == operation.Destroy {
+		return nil
+	}
+	var wave []string
+	for _, name := range layers[0] {
+		w, ok := r.clan.Set.Get(name)
+		if !ok || !w.Backend.IsGitState() || r.keeper.opts.Lock == state.LockModeGit {
+			continue
+		}
+		if len(wave) == max(parallelism, 1) {
+			break
+		}
+		wave = append(wave, name)
+	}
+	return wave
+}
+
+// prepareFirstWave prepares the first wave ahead of its turn (silently: see
+// operation.Runner.Prepare): their lock, work dir and tofu init, which change
+// nothing anywhere but on this machine, run while the check runs; nothing
+// plans or applies before it passed. The check's own init never uses the
+// plugin cache these use (check.Schemas.NoPluginCache), so the two do not
+// race. undo, once the preparations are released, removes the run's logs and
+// the work dirs they made: a failed check leaves the clan as it found it.
+func (r *Run) prepareFirstWave(ctx context.Context, runner *operation.Runner, kind operation.Kind, wave []string) (undo func()) {
+	if len(wave) == 0 {
 		return func() {}
 	}
 	var made []string // clan-relative dirs that did not exist before
@@ -404,17 +444,9 @@ func (r *Run) prepareFirstWave(ctx context.Context, runner *operation.Runner, ki
 	}
 	mark(clan.LogsDir)
 	mark(path.Dir(clan.WorkspaceWorkDir(clan.SharedWorkspace))) // the parent of every work dir
-	slots := max(parallelism, 1)
 	var wg sync.WaitGroup
-	for _, name := range layers[0] {
-		w, ok := r.clan.Set.Get(name)
-		if !ok || !w.Backend.IsGitState() || r.keeper.opts.Lock == state.LockModeGit {
-			continue
-		}
-		if slots == 0 {
-			break
-		}
-		slots--
+	for _, name := range wave {
+		w, _ := r.clan.Set.Get(name)
 		mark(w.WorkDir())
 		wg.Go(func() { runner.Prepare(ctx, kind, name, true) })
 	}
@@ -427,6 +459,27 @@ func (r *Run) prepareFirstWave(ctx context.Context, runner *operation.Runner, ki
 	}
 }
 
+// providerSets are the operation.ProviderSetKey of the named workspaces'
+// configs (those that generate).
+func (r *Run) providerSets(names []string) map[string]bool {
+	sets := map[string]bool{}
+	for _, name := range names {
+		w, ok := r.clan.Set.Get(name)
+		if !ok {
+			continue
+		}
+		data, err := r.clan.Set.Generate(w)
+		if err != nil {
+			continue
+		}
+		var config map[string]any
+		if json.Unmarshal(data, &config) == nil {
+			sets[operation.ProviderSetKey(config)] = true
+		}
+	}
+	return sets
+}
+
 // Check validates the selected workspaces' configs against their
 // providers' schemas, without a run (the check command).
 func Check(ctx context.Context, o Options, c *Clan, selected []string) ([]check.Problem, error) {
@@ -434,16 +487,25 @@ func Check(ctx context.Context, o Options, c *Clan, selected []string) ([]check.
 	if err != nil {
 		return nil, err
 	}
-	return checkWorkspaces(ctx, c, engine, pluginCacheEnv(), selected, false)
+	return checkWorkspaces(ctx, c, engine, pluginCacheEnv(), selected, nil)
 }
 
-// checkWorkspaces checks; beside is true while preparations run beside it.
-func checkWorkspaces(ctx context.Context, c *Clan, engine *tofu.Engine, env []string, selected []string, beside bool) ([]check.Problem, error) {
+// checkWorkspaces checks; resolvedLock is set while the first preparations
+// run beside it (see check.Schemas).
+func checkWorkspaces(ctx context.Context, c *Clan, engine *tofu.Engine, env []string, selected []string, resolvedLock func(context.Context, map[string]any) []byte) ([]check.Problem, error) {
 	ev := &nixeval.Evaluator{}
+	schemas := &check.Schemas{
+		Root:          c.Root,
+		UserDir:       userCacheDir("schemas"),
+		Engine:        engine,
+		Env:           env,
+		NoPluginCache: resolvedLock != nil,
+		ResolvedLock:  resolvedLock,
+	}
 	ch := &check.Checker{
 		Root:    c.Root,
 		Set:     c.Set,
-		Schemas: &check.Schemas{Root: c.Root, Engine: engine, Env: env, NoPluginCache: beside},
+		Schemas: schemas,
 		Locate:  ev.Positions,
 	}
 	return ch.Check(ctx, selected)

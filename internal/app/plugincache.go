@@ -15,15 +15,21 @@ func pluginCacheEnv() []string {
 	if os.Getenv("TF_PLUGIN_CACHE_DIR") != "" || cliConfigSetsPluginCache() {
 		return nil
 	}
-	base, err := os.UserCacheDir()
-	if err != nil {
-		return nil
-	}
-	dir := filepath.Join(base, "clan-terranix", "plugins")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir := userCacheDir("plugins")
+	if dir == "" || os.MkdirAll(dir, 0o755) != nil {
 		return nil
 	}
 	return []string{"TF_PLUGIN_CACHE_DIR=" + dir}
+}
+
+// userCacheDir is clan-terranix's cache dir name in the user's cache
+// (XDG_CACHE_HOME), "" when the user has none.
+func userCacheDir(name string) string {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, "clan-terranix", name)
 }
 
 // cliConfigSetsPluginCache reports whether the user's tofu CLI config sets

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -27,9 +26,24 @@ import (
 // with the workspace's providers, kept under .clan-terranix/schemas by a key
 // of the providers asked for, the engine and the provider lock file. The
 // next run with the same lock reads the file and starts no tofu.
+//
+// Schemas fetched with a lock file describe the provider packages its
+// hashes pin, whichever clan asked: they are kept in UserDir too. A new
+// clan has no lock file for its first check; it finds them there by the
+// lock file this run's own inits resolve (ResolvedLock), never by the
+// providers' names and constraints alone, which a newer release would
+// then answer differently.
 type Schemas struct {
-	Root   string
-	Engine *tofu.Engine
+	Root string
+	// UserDir keeps schemas for every clan of the user ("": only the clan's).
+	UserDir string
+	// ResolvedLock, when set, returns the lock file the run's own inits
+	// resolved for config's provider set, nil if none did; it may wait for
+	// them. It is asked only when UserDir holds the schemas of the lock file
+	// these providers resolved to last time: otherwise the fetch starts at
+	// once, beside those inits.
+	ResolvedLock func(ctx context.Context, config map[string]any) []byte
+	Engine       *tofu.Engine
 	// Env is added to tofu's environment (the plugin cache).
 	Env []string
 	// NoPluginCache keeps the plugin cache of Env out of every fetch: the
@@ -56,8 +70,11 @@ const cacheFormat = 2
 // For returns the schemas of the providers config uses; lockFile is the
 // workspace's provider lock file (relative to Root; may not exist yet).
 func (s *Schemas) For(ctx context.Context, config map[string]any, lockFile string) (*tfjson.ProviderSchemas, error) {
-	required := requiredProviders(config)
+	required := tofu.ProviderRequirements(config)
 	lock, _ := os.ReadFile(filepath.Join(s.Root, filepath.FromSlash(lockFile)))
+	if len(lock) == 0 && s.ResolvedLock != nil && !s.local(s.key(required, nil)) && s.resolvedBefore(required) {
+		lock = s.ResolvedLock(ctx, config)
+	}
 	key := s.key(required, lock)
 	s.mu.Lock()
 	if s.loaded == nil {
@@ -81,15 +98,67 @@ func (s *Schemas) key(required map[string]any, lock []byte) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-func (s *Schemas) load(ctx context.Context, key string, required map[string]any, lock []byte) (*tfjson.ProviderSchemas, error) {
-	dir := filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir))
-	cached := filepath.Join(dir, key+".json")
-	if data, err := os.ReadFile(cached); err == nil {
+// local reports whether the clan keeps the schemas of key.
+func (s *Schemas) local(key string) bool {
+	_, err := os.Stat(filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir), key+".json"))
+	return err == nil
+}
+
+// resolvedBefore reports whether UserDir has the schemas of the lock file
+// required resolved to the last time it was fetched without one.
+func (s *Schemas) resolvedBefore(required map[string]any) bool {
+	if s.UserDir == "" {
+		return false
+	}
+	lock, err := os.ReadFile(filepath.Join(s.UserDir, s.key(required, nil)+".lock"))
+	if err != nil || len(lock) == 0 {
+		return false
+	}
+	_, err = os.Stat(filepath.Join(s.UserDir, s.key(required, lock)+".json"))
+	return err == nil
+}
+
+// cached reads the schemas kept under key: the clan's, else (for a key
+// with a lock file) the user's.
+func (s *Schemas) cached(key string, lock []byte) (*tfjson.ProviderSchemas, bool) {
+	dirs := []string{filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir))}
+	if s.UserDir != "" && len(lock) > 0 {
+		dirs = append(dirs, s.UserDir)
+	}
+	for _, dir := range dirs {
+		data, err := os.ReadFile(filepath.Join(dir, key+".json"))
+		if err != nil {
+			continue
+		}
 		var ps tfjson.ProviderSchemas
 		if err := json.Unmarshal(data, &ps); err == nil {
-			return &ps, nil
+			return &ps, true
 		}
 	}
+	return nil, false
+}
+
+// keep writes fetched schemas under key into the clan's cache and, for a
+// key with a lock file, the user's.
+func (s *Schemas) keep(key string, lock, data []byte) error {
+	if err := atomicfile.WriteCache(filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir), key+".json"), data, 0o644); err != nil {
+		return err
+	}
+	if s.UserDir == "" || len(lock) == 0 {
+		return nil
+	}
+	// The user's cache is a convenience: a run goes on without it.
+	if os.MkdirAll(s.UserDir, 0o755) == nil {
+		_ = atomicfile.WriteCache(filepath.Join(s.UserDir, key+".json"), data, 0o644)
+	}
+	return nil
+}
+
+func (s *Schemas) load(ctx context.Context, key string, required map[string]any, lock []byte) (*tfjson.ProviderSchemas, error) {
+	if ps, ok := s.cached(key, lock); ok {
+		return ps, nil
+	}
+	dir := filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir))
 	if err := state.EnsureWorkDir(s.Root); err != nil {
 		return nil, err
 	}
@@ -103,15 +172,19 @@ func (s *Schemas) load(ctx context.Context, key string, required map[string]any,
 	if err := json.Unmarshal(data, &ps); err != nil {
 		return nil, fmt.Errorf("reading %s's provider schemas: %v", s.Engine.Name, err)
 	}
-	if err := atomicfile.WriteCache(cached, data, 0o644); err != nil {
+	if err := s.keep(key, lock, data); err != nil {
 		return nil, err
 	}
 	if len(lock) == 0 && len(resolved) > 0 {
 		// The lock file init wrote is the one the workspace's own init writes
 		// from the same providers: the run after the first apply, which has
-		// it, finds these schemas instead of fetching them again.
-		if err := atomicfile.WriteCache(filepath.Join(dir, s.key(required, resolved)+".json"), data, 0o644); err != nil {
+		// it, finds these schemas instead of fetching them again; so does the
+		// first check of the user's next clan (resolvedBefore).
+		if err := s.keep(s.key(required, resolved), resolved, data); err != nil {
 			return nil, err
+		}
+		if s.UserDir != "" {
+			_ = atomicfile.WriteCache(filepath.Join(s.UserDir, key+".lock"), resolved, 0o644)
 		}
 	}
 	return &ps, nil
@@ -203,60 +276,4 @@ func dropMissing(required map[string]any, err error) bool {
 		}
 	}
 	return dropped
-}
-
-// requiredProviders are the providers config declares (required_providers)
-// and those its resource and data types imply by their prefix, as tofu
-// infers them: local name -> { source, version }. Implied ones are marked,
-// for dropMissing; the builtin "terraform" provider needs no entry.
-func requiredProviders(config map[string]any) map[string]any {
-	out := map[string]any{}
-	tf, _ := config["terraform"].(map[string]any)
-	for _, block := range objectsOf(tf["required_providers"]) {
-		for name, req := range block {
-			switch r := req.(type) {
-			case map[string]any:
-				entry := map[string]any{}
-				for _, k := range []string{"source", "version"} {
-					if v, ok := r[k]; ok {
-						entry[k] = v
-					}
-				}
-				out[name] = entry
-			case string: // the old form: a version constraint
-				out[name] = map[string]any{"version": r}
-			}
-		}
-	}
-	var implied []string
-	for _, kind := range []string{"resource", "data"} {
-		for _, block := range objectsOf(config[kind]) {
-			for typ := range block {
-				implied = append(implied, strings.SplitN(typ, "_", 2)[0])
-			}
-		}
-	}
-	sort.Strings(implied)
-	for _, name := range implied {
-		if _, ok := out[name]; !ok && name != "terraform" {
-			out[name] = map[string]any{"source": "hashicorp/" + name, "implied": true}
-		}
-	}
-	return out // "implied" is ours, not tofu's: fetch leaves it out
-}
-
-func objectsOf(v any) []map[string]any {
-	switch x := v.(type) {
-	case map[string]any:
-		return []map[string]any{x}
-	case []any:
-		var out []map[string]any
-		for _, e := range x {
-			if m, ok := e.(map[string]any); ok {
-				out = append(out, m)
-			}
-		}
-		return out
-	}
-	return nil
 }

@@ -94,13 +94,3 @@ func TestProblemNamesFileAndLine(t *testing.T) {
 		t.Error(got)
 	}
 }
-
-func TestRequiredProvidersImpliedAndDeclared(t *testing.T) {
-	got := requiredProviders(config(t, `{"terraform":{"required_providers":{"aws":{"source":"hashicorp/aws","version":"~> 5.0"}}},
-		"resource":{"aws_instance":{},"random_pet":{},"terraform_data":{}},"data":{"local_file":{}}}`))
-	js, _ := json.Marshal(got)
-	want := `{"aws":{"source":"hashicorp/aws","version":"~\u003e 5.0"},"local":{"implied":true,"source":"hashicorp/local"},"random":{"implied":true,"source":"hashicorp/random"}}`
-	if string(js) != want {
-		t.Errorf("got  %s\nwant %s", js, want)
-	}
-}

@@ -139,14 +139,27 @@ func stampEnv(env []string) []string {
 	return out
 }
 
-// providerSetKey names the providers a config needs: workspaces with the
-// same key can share one dependency lock file.
+// ResolvedLock returns the lock file an init of this run wrote or found for
+// the providers of config (a decoded config.tf.json), nil if none yet: the
+// lock file every workspace needing those providers inits with in this run.
+func (r *Runner) ResolvedLock(config map[string]any) []byte {
+	if lock, ok := r.gate.lockFiles.Load(ProviderSetKey(config)); ok {
+		return lock.([]byte)
+	}
+	return nil
+}
+
+// ProviderSetKey names the providers a config (a decoded config.tf.json)
+// needs: workspaces with the same key resolve the same dependency lock file.
+func ProviderSetKey(config map[string]any) string {
+	b, _ := json.Marshal(tofu.ProviderRequirements(config)) // map keys are sorted
+	return string(b)
+}
+
 func providerSetKey(config []byte) string {
 	var doc map[string]any
 	_ = json.Unmarshal(config, &doc)
-	tf, _ := doc["terraform"].(map[string]any)
-	b, _ := json.Marshal(tf["required_providers"])
-	return string(b) + "|" + strings.Join(providerNames(doc), ",")
+	return ProviderSetKey(doc)
 }
 
 // initStamp digests what init depends on. Resource bodies are left out: a
