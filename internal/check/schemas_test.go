@@ -19,13 +19,8 @@ import (
 // that never resolved these providers is not waited on. Real tofu and its
 // offline provider mirror; an engine that cannot run proves no fetch.
 func TestSchemasOfANewClanComeFromTheUserCache(t *testing.T) {
-	tc := testenv.Tools(t)
-	tc.Setenv(t)
 	ctx := context.Background()
-	engine, err := tofu.Find(ctx, "tofu")
-	if err != nil {
-		t.Fatal(err)
-	}
+	tc, engine := realTofu(t)
 	cfg := config(t, `{"resource":{"random_id":{"a":{"byte_length":4}}}}`)
 	user := t.TempDir()
 
@@ -96,13 +91,8 @@ func TestSchemasOfANewClanComeFromTheUserCache(t *testing.T) {
 // A user cache that cannot be written costs the next clan a fetch, never
 // this run.
 func TestSchemasWithoutAWritableUserCache(t *testing.T) {
-	tc := testenv.Tools(t)
-	tc.Setenv(t)
 	ctx := context.Background()
-	engine, err := tofu.Find(ctx, "tofu")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, engine := realTofu(t)
 	notADir := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(notADir, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -111,4 +101,16 @@ func TestSchemasWithoutAWritableUserCache(t *testing.T) {
 	if _, err := s.For(ctx, config(t, `{"resource":{"random_id":{"a":{"byte_length":4}}}}`), "no.lock"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// realTofu is the bootstrapped tofu with its offline provider mirror.
+func realTofu(t *testing.T) (testenv.Toolchain, *tofu.Engine) {
+	t.Helper()
+	tc := testenv.Tools(t)
+	tc.Setenv(t)
+	engine, err := tofu.Find(context.Background(), "tofu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tc, engine
 }
