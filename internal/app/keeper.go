@@ -110,10 +110,12 @@ func (k *sessionKeeper) Wait() map[string]error {
 // the run needs of git before its first workspace begins, instead of a git
 // status per workspace in its safeguards: whether the clan is a git repository,
 // and a StatusSnapshot of the state of every workspace the clan's files can
-// have (a superset of those evaluation will find). The function it returns
-// waits for the snapshot (nil when not a repository or on an error: each
-// workspace then asks git itself).
-func startSnapshot(ctx context.Context, layout *clan.Layout) func() *state.StatusSnapshot {
+// have (a superset of those evaluation will find). With commits (the run
+// commits state) it also reads what the first state session asks of the
+// repository (state.ReadGitState), which that session would otherwise wait
+// for. The function it returns waits for both (the snapshot is nil when not
+// a repository or on an error: each workspace then asks git itself).
+func startSnapshot(ctx context.Context, layout *clan.Layout, commits bool) func() *state.StatusSnapshot {
 	var snap *state.StatusSnapshot
 	done := make(chan struct{})
 	go func() {
@@ -121,6 +123,11 @@ func startSnapshot(ctx context.Context, layout *clan.Layout) func() *state.Statu
 		if !gitcli.IsRepo(ctx, layout.Root) {
 			return
 		}
+		var readiness sync.WaitGroup
+		if commits {
+			readiness.Go(func() { state.ReadGitState(ctx, layout.Root) })
+		}
+		defer readiness.Wait()
 		var ps []state.Paths
 		if p, err := state.PathsFor(layout.Root, clan.KindShared, clan.SharedWorkspace); err == nil {
 			ps = append(ps, p)

@@ -63,10 +63,11 @@ func (o Outcome) Failed() bool {
 func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []string, oo OperateOptions) (Outcome, error) {
 	out := Outcome{Started: time.Now()}
 	// Without a review, on a clan whose selected workspaces have no provider
-	// lock file yet (its first apply: the check fetches every schema), the
-	// check runs while the first workspaces prepare (below). Otherwise it
-	// comes first: a review plans, and a fetch with a lock file would use
-	// the plugin cache the preparations use.
+	// lock file yet (its first apply: the check fetches every schema, or
+	// finds them in the user's cache by the lock files the first
+	// preparations resolve), the check runs while the first workspaces
+	// prepare (below). Otherwise it comes first: a review plans, and a fetch
+	// with a lock file would use the plugin cache the preparations use.
 	overlap := oo.Check && (kind == operation.Plan || oo.Flags.Yes) && r.noProviderLocks(selected)
 	if oo.Check && !overlap {
 		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, nil, nil); err != nil {
@@ -94,14 +95,7 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 		confirm = pausing(display, confirm)
 	}
 	runner := operation.New(r.config(ctx, pass{sink: display, confirm: confirm, show: oo.Show, onlyChanged: oo.Flags.Changed, noRefresh: oo.NoRefresh}))
-	// What the first state session asks of git is read while the check
-	// and the first preparations run.
-	var readiness sync.WaitGroup
-	if kind != operation.Plan && gitcli.IsRepo(ctx, r.clan.Root) { // known since open
-		readiness.Go(func() { state.ReadGitState(ctx, r.clan.Root) })
-	}
 	stop := func(err error) (Outcome, error) {
-		readiness.Wait()
 		runner.ReleasePrepared()
 		display.Close()
 		r.keeper.waitSnapshot() // no git process outlives a run that stops here
@@ -161,7 +155,6 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 		},
 	}, job, display)
 	runner.ReleasePrepared()
-	readiness.Wait()
 	// Commits ran in the background (see sessionKeeper.async); a failed one
 	// fails its workspace.
 	failed := r.keeper.Wait()

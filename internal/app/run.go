@@ -55,7 +55,7 @@ func Open(ctx context.Context, o Options, c *Clan, ui UI, enc *state.Encryption)
 // already loaded clan (install, update): commits in the background, and the
 // run's git status taken while it is set up.
 func OpenForOperate(ctx context.Context, o Options, c *Clan, ui UI) (*Run, error) {
-	snap := startSnapshot(ctx, c.Layout)
+	snap := startSnapshot(ctx, c.Layout, true)
 	r, err := open(ctx, o, c, ui, nil, true, snap)
 	if err != nil {
 		snap()
@@ -64,15 +64,15 @@ func OpenForOperate(ctx context.Context, o Options, c *Clan, ui UI) (*Run, error
 }
 
 // Prepare evaluates the clan, resolves the selection (with dependencies
-// when withDeps) and sets up the run: what plan, apply, drift and destroy
-// share before they run.
-func Prepare(ctx context.Context, o Options, ui UI, names []string, rf RunFlags, withDeps bool) (r *Run, selected []string, err error) {
+// when withDeps) and sets up the run of kind: what plan, apply, drift and
+// destroy share before they run.
+func Prepare(ctx context.Context, o Options, ui UI, kind operation.Kind, names []string, rf RunFlags, withDeps bool) (r *Run, selected []string, err error) {
 	layout, err := discover(o)
 	if err != nil {
 		return nil, nil, err
 	}
 	// Git is asked what the run needs of it while Nix evaluates.
-	snap := startSnapshot(ctx, layout)
+	snap := startSnapshot(ctx, layout, kind != operation.Plan)
 	defer func() {
 		if err != nil {
 			snap() // no git process outlives a run that stops here

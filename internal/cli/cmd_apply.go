@@ -40,7 +40,7 @@ After each apply the state is committed to git, even when the apply failed.`,
 }
 
 func runApply(ctx context.Context, opts *applyOptions) error {
-	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
+	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, operation.Apply, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}

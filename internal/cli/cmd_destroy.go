@@ -39,7 +39,7 @@ The state of a machine that is gone ('status' says orphaned) is destroyed when n
 
 func runDestroy(ctx context.Context, opts *destroyOptions) error {
 	opts.Run.Orphans = true
-	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, false)
+	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, operation.Destroy, opts.Workspaces, &opts.Run, false)
 	if err != nil {
 		return err
 	}

@@ -48,7 +48,7 @@ workspace runs tofu.`,
 }
 
 func runDrift(ctx context.Context, opts *driftOptions) error {
-	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
+	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, operation.Plan, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,7 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	if opts.Format != "text" && opts.Format != "markdown" {
 		return fmt.Errorf("--format %q: use text or markdown", opts.Format)
 	}
-	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, opts.Workspaces, &opts.Run, true)
+	run, selected, err := prepareRun(ctx, opts.GlobalOptions, opts.Eval, operation.Plan, opts.Workspaces, &opts.Run, true)
 	if err != nil {
 		return err
 	}

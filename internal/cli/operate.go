@@ -45,9 +45,9 @@ func selection(lc *loadedClan, names []string, rf *RunFlags, withDeps bool) ([]s
 }
 
 // prepareRun evaluates the clan, resolves the selection and sets up the
-// run: what plan, apply, drift and destroy share before they run.
-func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, names []string, rf *RunFlags, withDeps bool) (*app.Run, []string, error) {
-	return app.Prepare(ctx, g.appOptions(eo), g.ui(), names, rf.RunFlags, withDeps)
+// run of kind: what plan, apply, drift and destroy share before they run.
+func prepareRun(ctx context.Context, g *GlobalOptions, eo EvalOptions, kind operation.Kind, names []string, rf *RunFlags, withDeps bool) (*app.Run, []string, error) {
+	return app.Prepare(ctx, g.appOptions(eo), g.ui(), kind, names, rf.RunFlags, withDeps)
 }
 
 // errDeclined: the user answered no to the review of an apply; nothing
