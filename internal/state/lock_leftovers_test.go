@@ -37,10 +37,17 @@ func gone(pid int) bool {
 	return i > 0 && len(data) > i+2 && data[i+2] == 'Z'
 }
 
-// hasPluginCookie reports whether pid's environment has a provider plugin's
-// TF_PLUGIN_MAGIC_COOKIE.
-func hasPluginCookie(pid int) bool {
-	env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+// runsAsPlugin reports whether pid has become program with a provider
+// plugin's TF_PLUGIN_MAGIC_COOKIE: exec'd for the last time. While a process
+// execs, /proc shows its new name with an empty environment, which is no
+// plugin's to the lock.
+func runsAsPlugin(pid int, program string) bool {
+	proc := "/proc/" + strconv.Itoa(pid)
+	cmdline, err := os.ReadFile(proc + "/cmdline")
+	if err != nil || !bytes.HasPrefix(cmdline, []byte(program+"\x00")) {
+		return false
+	}
+	env, err := os.ReadFile(proc + "/environ")
 	return err == nil && bytes.Contains(env, []byte("TF_PLUGIN_MAGIC_COOKIE="))
 }
 
@@ -94,11 +101,13 @@ func TestLocalLockEndsOrphanedPlugins(t *testing.T) {
 	}
 	orphan, _ := strconv.Atoi(strings.TrimSpace(string(out)))
 	t.Cleanup(func() { _ = syscall.Kill(orphan, syscall.SIGKILL) })
-	// Until it has exec'd, the background child is still a forked shell in
-	// the work dir without the plugin's cookie, which is a leftover tofu to
-	// the lock (the failure this waits out on a busy machine).
+	// Until it has exec'd sleep, the background child is a forked shell,
+	// then setsid, then a process in the middle of its exec with an empty
+	// environment, all in the work dir: the first and the last are a
+	// leftover tofu to the lock (the failures this waits out on a busy
+	// machine; reproduced with 3 busy loops on 2 cores, -count=300).
 	deadline := time.Now().Add(time.Minute)
-	for !hasPluginCookie(orphan) {
+	for !runsAsPlugin(orphan, "sleep") {
 		if time.Now().After(deadline) {
 			t.Fatalf("process %d never became the plugin", orphan)
 		}
