@@ -118,23 +118,7 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 			close(prepared)
 			wg.Wait()
 		}
-		// The lock files those preparations' inits resolve are the ones the
-		// whole run inits with: the schemas of a lock file the user's cache
-		// holds need no fetch. Providers no preparation needs have no lock
-		// file before the check ends, and are not waited for.
-		waveProviders := sync.OnceValue(func() map[string]bool { return r.providerSets(wave) })
-		resolvedLock := func(ctx context.Context, config map[string]any) []byte {
-			if !waveProviders()[operation.ProviderSetKey(config)] {
-				return nil
-			}
-			select {
-			case <-prepared:
-				return runner.ResolvedLock(config)
-			case <-ctx.Done():
-				return nil
-			}
-		}
-		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, meanwhile, resolvedLock); err != nil {
+		if err := r.checkFirst(ctx, selected, oo.Flags.Changed, meanwhile, r.waveLocks(runner, wave, prepared)); err != nil {
 			defer undo()
 			return stop(err)
 		}
@@ -249,17 +233,9 @@ func (r *Run) review(ctx context.Context, selected []string, rf RunFlags) (opera
 // generated config of the selected workspaces: they end up in the Nix store.
 func (r *Run) credentialLiterals(selected []string) []string {
 	var warnings []string
-	for _, name := range selected {
-		w, ok := r.clan.Set.Get(name)
-		if !ok {
-			continue
-		}
-		config, err := r.clan.Set.Generate(w)
-		if err != nil {
-			continue // the run reports it
-		}
+	r.eachConfig(selected, func(w *workspace.Workspace, config []byte) {
 		warnings = append(warnings, state.CredentialLiterals(config, w.WorkDir()+"/"+workspace.ConfigFile)...)
-	}
+	})
 	return warnings
 }
 
@@ -452,25 +428,47 @@ func (r *Run) prepareFirstWave(ctx context.Context, runner *operation.Runner, ki
 	}
 }
 
-// providerSets are the operation.ProviderSetKey of the named workspaces'
-// configs (those that generate).
-func (r *Run) providerSets(names []string) map[string]bool {
-	sets := map[string]bool{}
+// waveLocks is check.Schemas.ResolvedLock while the first wave prepares:
+// the lock files those preparations' inits resolve are the ones the whole
+// run inits with, so the schemas of a lock file the user's cache holds need
+// no fetch. Providers no preparation of the wave needs have no lock file
+// before the check ends, and are not waited for.
+func (r *Run) waveLocks(runner *operation.Runner, wave []string, prepared <-chan struct{}) func(context.Context, map[string]any) []byte {
+	waveProviders := sync.OnceValue(func() map[string]bool {
+		sets := map[string]bool{}
+		r.eachConfig(wave, func(_ *workspace.Workspace, data []byte) {
+			var config map[string]any
+			if json.Unmarshal(data, &config) == nil {
+				sets[operation.ProviderSetKey(config)] = true
+			}
+		})
+		return sets
+	})
+	return func(ctx context.Context, config map[string]any) []byte {
+		if !waveProviders()[operation.ProviderSetKey(config)] {
+			return nil
+		}
+		select {
+		case <-prepared:
+			return runner.ResolvedLock(config)
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// eachConfig calls f with the generated config of each named workspace;
+// one that does not generate is left to the run to report.
+func (r *Run) eachConfig(names []string, f func(w *workspace.Workspace, config []byte)) {
 	for _, name := range names {
 		w, ok := r.clan.Set.Get(name)
 		if !ok {
 			continue
 		}
-		data, err := r.clan.Set.Generate(w)
-		if err != nil {
-			continue
-		}
-		var config map[string]any
-		if json.Unmarshal(data, &config) == nil {
-			sets[operation.ProviderSetKey(config)] = true
+		if config, err := r.clan.Set.Generate(w); err == nil {
+			f(w, config)
 		}
 	}
-	return sets
 }
 
 // Check validates the selected workspaces' configs against their

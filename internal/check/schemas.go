@@ -98,9 +98,14 @@ func (s *Schemas) key(required map[string]any, lock []byte) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
+// clanDir is where the clan keeps its schemas.
+func (s *Schemas) clanDir() string {
+	return filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir))
+}
+
 // local reports whether the clan keeps the schemas of key.
 func (s *Schemas) local(key string) bool {
-	_, err := os.Stat(filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir), key+".json"))
+	_, err := os.Stat(filepath.Join(s.clanDir(), key+".json"))
 	return err == nil
 }
 
@@ -121,7 +126,7 @@ func (s *Schemas) resolvedBefore(required map[string]any) bool {
 // cached reads the schemas kept under key: the clan's, else (for a key
 // with a lock file) the user's.
 func (s *Schemas) cached(key string, lock []byte) (*tfjson.ProviderSchemas, bool) {
-	dirs := []string{filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir))}
+	dirs := []string{s.clanDir()}
 	if s.UserDir != "" && len(lock) > 0 {
 		dirs = append(dirs, s.UserDir)
 	}
@@ -141,7 +146,7 @@ func (s *Schemas) cached(key string, lock []byte) (*tfjson.ProviderSchemas, bool
 // keep writes fetched schemas under key into the clan's cache and, for a
 // key with a lock file, the user's.
 func (s *Schemas) keep(key string, lock, data []byte) error {
-	if err := atomicfile.WriteCache(filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir), key+".json"), data, 0o644); err != nil {
+	if err := atomicfile.WriteCache(filepath.Join(s.clanDir(), key+".json"), data, 0o644); err != nil {
 		return err
 	}
 	if s.UserDir == "" || len(lock) == 0 {
@@ -158,12 +163,11 @@ func (s *Schemas) load(ctx context.Context, key string, required map[string]any,
 	if ps, ok := s.cached(key, lock); ok {
 		return ps, nil
 	}
-	dir := filepath.Join(s.Root, filepath.FromSlash(clan.SchemasDir))
 	if err := state.EnsureWorkDir(s.Root); err != nil {
 		return nil, err
 	}
 	s.fetching.Lock()
-	data, resolved, err := s.fetch(ctx, filepath.Join(dir, "init-"+key), required, lock)
+	data, resolved, err := s.fetch(ctx, filepath.Join(s.clanDir(), "init-"+key), required, lock)
 	s.fetching.Unlock()
 	if err != nil {
 		return nil, err
