@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/cachedir"
 	"github.com/clan-terranix/clan-terranix/internal/check"
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/gitcli"
@@ -139,6 +141,7 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 		},
 	}, job, display)
 	runner.ReleasePrepared()
+	r.trimRunLogs() // while the last commit is made
 	// Commits ran in the background (see sessionKeeper.async); a failed one
 	// fails its workspace.
 	failed := r.keeper.Wait()
@@ -160,6 +163,41 @@ func (r *Run) Operate(ctx context.Context, kind operation.Kind, selected []strin
 	out.Explained = r.explainDecryptFailures(results)
 	out.Interrupted = ctx.Err() != nil
 	return out, nil
+}
+
+// runLogsMaxAge is how long a run's folder of logs is kept: every run
+// leaves one (the infra-manager's timer, one an hour), and a clan's work dir
+// must not grow without end.
+const runLogsMaxAge = 30 * 24 * time.Hour
+
+// trimRunLogs removes the folders of runs older than runLogsMaxAge, at most
+// once a day, and never through a link. A folder with a log that holds a
+// state is kept: tofu prints the state it could write nowhere else (not even
+// errored.tfstate), and that log is then its only copy.
+func (r *Run) trimRunLogs() {
+	if clan.CheckNoLinks(r.clan.Root, clan.LogsDir) != nil {
+		return
+	}
+	_ = cachedir.Dir{Path: filepath.Join(r.clan.Root, filepath.FromSlash(clan.LogsDir)), MaxAge: runLogsMaxAge, Keep: holdsState}.Trim()
+}
+
+// holdsState reports whether a run's log folder has a log with a state in
+// it (its "lineage"); when unsure, it says yes.
+func holdsState(folder string) bool {
+	entries, err := os.ReadDir(folder)
+	if err != nil {
+		return true
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(folder, e.Name()))
+		if err != nil || bytes.Contains(data, []byte(`"lineage"`)) {
+			return true
+		}
+	}
+	return false
 }
 
 // pausing stops the live view while confirm asks on the terminal.

@@ -12,10 +12,12 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/clan-terranix/clan-terranix/internal/atomicfile"
+	"github.com/clan-terranix/clan-terranix/internal/cachedir"
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/state"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
@@ -67,6 +69,13 @@ type entry struct {
 // cacheFormat changes when what fetch asks tofu for changes.
 const cacheFormat = 2
 
+// schemasMaxAge is how long kept schemas may go unused: every provider
+// release a clan or its user moves to adds a file, and a trimmed one costs a
+// fetch again at most.
+const schemasMaxAge = 30 * 24 * time.Hour
+
+func cacheDir(path string) cachedir.Dir { return cachedir.Dir{Path: path, MaxAge: schemasMaxAge} }
+
 // For returns the schemas of the providers config uses; lockFile is the
 // workspace's provider lock file (relative to Root; may not exist yet).
 func (s *Schemas) For(ctx context.Context, config map[string]any, lockFile string) (*tfjson.ProviderSchemas, error) {
@@ -115,12 +124,16 @@ func (s *Schemas) resolvedBefore(required map[string]any) bool {
 	if s.UserDir == "" {
 		return false
 	}
-	lock, err := os.ReadFile(filepath.Join(s.UserDir, s.key(required, nil)+".lock"))
+	marker := s.key(required, nil) + ".lock"
+	lock, err := os.ReadFile(filepath.Join(s.UserDir, marker))
 	if err != nil || len(lock) == 0 {
 		return false
 	}
-	_, err = os.Stat(filepath.Join(s.UserDir, s.key(required, lock)+".json"))
-	return err == nil
+	if _, err = os.Stat(filepath.Join(s.UserDir, s.key(required, lock)+".json")); err != nil {
+		return false
+	}
+	cacheDir(s.UserDir).Used(marker)
+	return true
 }
 
 // cached reads the schemas kept under key: the clan's, else (for a key
@@ -137,6 +150,7 @@ func (s *Schemas) cached(key string, lock []byte) (*tfjson.ProviderSchemas, bool
 		}
 		var ps tfjson.ProviderSchemas
 		if err := json.Unmarshal(data, &ps); err == nil {
+			cacheDir(dir).Used(key + ".json")
 			return &ps, true
 		}
 	}
@@ -144,10 +158,14 @@ func (s *Schemas) cached(key string, lock []byte) (*tfjson.ProviderSchemas, bool
 }
 
 // keep writes fetched schemas under key into the clan's cache and, for a
-// key with a lock file, the user's.
+// key with a lock file, the user's; both are trimmed of what went unused
+// (they grow only here).
 func (s *Schemas) keep(key string, lock, data []byte) error {
 	if err := atomicfile.WriteCache(filepath.Join(s.clanDir(), key+".json"), data, 0o644); err != nil {
 		return err
+	}
+	if clan.CheckNoLinks(s.Root, clan.SchemasDir) == nil {
+		_ = cacheDir(s.clanDir()).Trim() // a cache that was not trimmed still works
 	}
 	if s.UserDir == "" || len(lock) == 0 {
 		return nil
@@ -155,6 +173,7 @@ func (s *Schemas) keep(key string, lock, data []byte) error {
 	// The user's cache is a convenience: a run goes on without it.
 	if os.MkdirAll(s.UserDir, 0o755) == nil {
 		_ = atomicfile.WriteCache(filepath.Join(s.UserDir, key+".json"), data, 0o644)
+		_ = cacheDir(s.UserDir).Trim()
 	}
 	return nil
 }

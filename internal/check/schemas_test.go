@@ -7,7 +7,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/clan-terranix/clan-terranix/internal/cachedir"
 	"github.com/clan-terranix/clan-terranix/internal/clan"
 	"github.com/clan-terranix/clan-terranix/internal/testenv"
 	"github.com/clan-terranix/clan-terranix/internal/tofu"
@@ -100,6 +102,74 @@ func TestSchemasWithoutAWritableUserCache(t *testing.T) {
 	s := &Schemas{Root: t.TempDir(), UserDir: notADir, Engine: engine}
 	if _, err := s.For(ctx, config(t, `{"resource":{"random_id":{"a":{"byte_length":4}}}}`), "no.lock"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Kept schemas unused for a month go when a fetch adds one, from the clan's
+// cache and the user's; a lookup keeps what it read. Real tofu fetches.
+func TestKeptSchemasUnusedForAMonthAreTrimmed(t *testing.T) {
+	ctx := context.Background()
+	_, engine := realTofu(t)
+	cfg := config(t, `{"resource":{"random_id":{"a":{"byte_length":4}}}}`)
+	user, root := t.TempDir(), t.TempDir()
+	clanSchemas := filepath.Join(root, filepath.FromSlash(clan.SchemasDir))
+	monthAgo := time.Now().Add(-31 * 24 * time.Hour)
+	age := func(path string) {
+		t.Helper()
+		if err := os.Chtimes(path, monthAgo, monthAgo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plant := func(path string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte("{}"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		age(path)
+	}
+	for _, p := range []string{filepath.Join(user, "stale.json"), filepath.Join(user, "stale.lock"), filepath.Join(clanSchemas, "stale.json")} {
+		plant(p)
+	}
+
+	first := &Schemas{Root: root, UserDir: user, Engine: engine}
+	if _, err := first.For(ctx, cfg, "no.lock"); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{filepath.Join(user, "stale.json"), filepath.Join(user, "stale.lock"), filepath.Join(clanSchemas, "stale.json")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s, unused for a month, was kept", p)
+		}
+	}
+
+	// What the next clan's lookup reads is in use again, however old.
+	required := tofu.ProviderRequirements(cfg)
+	marker := filepath.Join(user, first.key(required, nil)+".lock")
+	lock, err := os.ReadFile(marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry := filepath.Join(user, first.key(required, lock)+".json")
+	age(marker)
+	age(entry)
+	broken := &tofu.Engine{Name: engine.Name, Version: engine.Version, Path: "/bin/false"}
+	second := &Schemas{Root: t.TempDir(), UserDir: user, Engine: broken,
+		ResolvedLock: func(context.Context, map[string]any) []byte { return lock }}
+	if _, err := second.For(ctx, cfg, "no.lock"); err != nil {
+		t.Fatalf("second clan: %v", err)
+	}
+	if err := os.Remove(filepath.Join(user, cachedir.TrimFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := cacheDir(user).Trim(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{marker, entry} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s was read by a lookup, then trimmed: %v", p, err)
+		}
 	}
 }
 
