@@ -30,6 +30,10 @@ type Clan struct {
 	// at load: a typo in them fails the command before any workspace runs,
 	// not after an apply has changed the machine's infrastructure.
 	Machines map[string]deploy.Settings
+
+	// engine is the engine's lookup Prepare started while Nix evaluated
+	// (nil: FindEngine looks it up).
+	engine *engineLookup
 }
 
 // Root resolves --clan / CLAN_DIR / the nearest parent clan.

@@ -71,17 +71,20 @@ func Prepare(ctx context.Context, o Options, ui UI, kind operation.Kind, names [
 	if err != nil {
 		return nil, nil, err
 	}
-	// Git is asked what the run needs of it while Nix evaluates.
+	// Git and the engine are asked what the run needs of them while Nix evaluates.
 	snap := startSnapshot(ctx, layout, kind != operation.Plan)
+	engine := startEngineLookup(ctx, o.Engine)
 	defer func() {
 		if err != nil {
 			snap() // no git process outlives a run that stops here
+			engine.wait()
 		}
 	}()
 	c, err := evaluate(ctx, o, ui, layout)
 	if err != nil {
 		return nil, nil, err
 	}
+	c.engine = engine
 	if rf.Orphans {
 		if err = c.adoptOrphans(names); err != nil {
 			return nil, nil, err
@@ -211,8 +214,37 @@ func FindEngine(ctx context.Context, o Options, c *Clan) (*tofu.Engine, error) {
 	if name == "" {
 		name = c.Settings.Engine
 	}
+	if c.engine != nil {
+		c.engine.wait() // also when unused: no process outlives the run
+		if c.engine.name == name {
+			return c.engine.engine, c.engine.err
+		}
+	}
 	return tofu.Find(ctx, name)
 }
+
+// engineLookup is tofu.Find started while Nix evaluates: an engine whose
+// version the user's cache does not hold yet (a new tofu, a CI machine's
+// fresh home) costs a `tofu version` (~70 ms) the run need not wait for
+// after the evaluation. Settings that name another engine than name find
+// that one instead.
+type engineLookup struct {
+	name   string
+	done   chan struct{}
+	engine *tofu.Engine
+	err    error
+}
+
+func startEngineLookup(ctx context.Context, name string) *engineLookup {
+	l := &engineLookup{name: name, done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		l.engine, l.err = tofu.Find(ctx, name)
+	}()
+	return l
+}
+
+func (l *engineLookup) wait() { <-l.done }
 
 // retryPolicy is the retry policy of the clan's settings (retry.attempts,
 // retry.patterns added to tofu's default transient errors).
