@@ -27,10 +27,10 @@ const (
 	trimInterval = 24 * time.Hour
 )
 
-// Dir is a directory of cache files.
+// Dir is a directory of cache entries.
 type Dir struct {
 	Path string
-	// MaxAge is how long a file may go unused before Trim removes it.
+	// MaxAge is how long an entry may go unused before Trim removes it.
 	MaxAge time.Duration
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
