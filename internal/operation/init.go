@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -176,36 +175,13 @@ func initStamp(e *tofu.Engine, env []string, config, lockFile []byte) string {
 	}
 	write(e.Path, e.Version, os.Getenv("TF_CLI_CONFIG_FILE"), os.Getenv("TF_PLUGIN_CACHE_DIR"), strings.Join(env, "\n"))
 	tf, _ := doc["terraform"].(map[string]any)
-	for _, key := range []string{"backend", "required_providers", "cloud"} {
+	for _, key := range []string{"backend", "cloud"} {
 		b, _ := json.Marshal(tf[key])
 		write(key, string(b))
 	}
 	b, _ := json.Marshal(doc["module"])
 	write("module", string(b))
-	write("providers", strings.Join(providerNames(doc), ","))
+	write("providers", ProviderSetKey(doc))
 	write("lock", string(lockFile))
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// providerNames lists the providers a config uses, by the prefix of its
-// resource and data types and its provider blocks.
-func providerNames(doc map[string]any) []string {
-	set := map[string]bool{}
-	for _, section := range []string{"resource", "data", "ephemeral"} {
-		types, _ := doc[section].(map[string]any)
-		for t := range types {
-			name, _, _ := strings.Cut(t, "_")
-			set[name] = true
-		}
-	}
-	providers, _ := doc["provider"].(map[string]any)
-	for p := range providers {
-		set[p] = true
-	}
-	names := make([]string, 0, len(set))
-	for n := range set {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
